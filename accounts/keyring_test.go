@@ -1,0 +1,89 @@
+package accounts
+
+import (
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"twofold/internal/testenv"
+)
+
+// TestKeyringSlotRealSecretService runs against the session's real
+// Secret Service (gnome-keyring under the README's test command).
+func TestKeyringSlotRealSecretService(t *testing.T) {
+	testenv.SecretService(t)
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	v, err := Create(path, KeyringSlot{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range testAccounts(3) {
+		v.Add(a)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	stanza := v.hdr.Slots[0]
+	v.Close()
+
+	// The key is in the Secret Service, as another client sees it.
+	if secretTool, err := exec.LookPath("secret-tool"); err == nil {
+		out, err := exec.Command(secretTool, "lookup", "service", KeyringService, "username", stanza.Args["user"]).Output()
+		if err != nil || len(strings.TrimSpace(string(out))) != 44 {
+			t.Errorf("secret-tool does not find the key: %v (%d bytes)", err, len(out))
+		}
+	}
+
+	r, err := Read(path, KeyringSlot{})
+	if err != nil || len(r.Accounts) != 3 {
+		t.Fatalf("reopen from the keyring: %v", err)
+	}
+
+	// Add a password, drop the keyring slot: the item goes, the password opens.
+	w, err := Open(path, KeyringSlot{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddSlot(SlotPassword, pw("pw")); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := w.RemoveSlot(SlotKeyring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Save(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if err := ForgetKeyring(gone[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyring.Get(KeyringService, stanza.Args["user"]); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the keyring item is still there: %v", err)
+	}
+	if _, err := Read(path, pw("pw")); err != nil {
+		t.Errorf("password after unprotect --keyring: %v", err)
+	}
+}
+
+// TestKeyringItemMissing: a vault whose keyring item was deleted says so.
+func TestKeyringItemMissing(t *testing.T) {
+	testenv.SecretService(t)
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	v, err := Create(path, KeyringSlot{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := v.hdr.Slots[0]
+	v.Close()
+	if err := ForgetKeyring(st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(path, KeyringSlot{}); !errors.Is(err, ErrKeyMissing) {
+		t.Errorf("Read = %v, want ErrKeyMissing", err)
+	}
+}

@@ -1,0 +1,89 @@
+package accounts
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// KeyringService is the service name under which Twofold's keys are
+// stored in the OS keyring.
+const KeyringService = "Twofold"
+
+// keyringTimeout bounds a keyring call: a Secret Service waiting on an
+// unlock prompt nobody sees would otherwise hang for ever.
+const keyringTimeout = 10 * time.Second
+
+// KeyringSlot keeps the data key itself in the OS keyring (Secret
+// Service, macOS Keychain, Windows Credential Manager). The header holds
+// only the item's name.
+type KeyringSlot struct{}
+
+func (KeyringSlot) SlotType() string { return SlotKeyring }
+
+func (KeyringSlot) Lock(dataKey []byte) (Stanza, error) {
+	var id [8]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return Stanza{}, err
+	}
+	user := "vault-key-" + hex.EncodeToString(id[:])
+	if err := keyringCall(func() error {
+		return keyring.Set(KeyringService, user, base64.StdEncoding.EncodeToString(dataKey))
+	}); err != nil {
+		return Stanza{}, err
+	}
+	return Stanza{Type: SlotKeyring, Args: map[string]string{"service": KeyringService, "user": user}}, nil
+}
+
+func (KeyringSlot) Unlock(s Stanza) ([]byte, error) {
+	var v string
+	err := keyringCall(func() (err error) {
+		v, err = keyring.Get(s.Args["service"], s.Args["user"])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, fmt.Errorf("the OS keyring's item for this vault is not a Twofold key")
+	}
+	return key, nil
+}
+
+// ForgetKeyring deletes the keyring item of a removed keyring slot. An
+// item already gone is not an error.
+func ForgetKeyring(s Stanza) error {
+	return keyringCall(func() error {
+		err := keyring.Delete(s.Args["service"], s.Args["user"])
+		if errors.Is(err, keyring.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+}
+
+// keyringCall runs f with a time limit and maps go-keyring's errors:
+// ErrNotFound means the item is missing, anything else means no keyring.
+func keyringCall(f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, keyring.ErrNotFound):
+			return ErrKeyMissing
+		default:
+			return fmt.Errorf("%w (%v)", ErrKeyringUnavailable, err)
+		}
+	case <-time.After(keyringTimeout):
+		return fmt.Errorf("%w (it did not answer within %s)", ErrKeyringUnavailable, keyringTimeout)
+	}
+}

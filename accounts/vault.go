@@ -1,0 +1,504 @@
+package accounts
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// The vault file (docs/vault-format.md is the full description):
+//
+//	magic "TWOFOLDV" | version uint16 BE | header length uint32 BE |
+//	header JSON | SHA-256 of everything before it |
+//	24-byte nonce | XChaCha20-Poly1305(body JSON), AAD = all before the nonce
+const (
+	magic         = "TWOFOLDV"
+	FormatVersion = 1
+	prefixLen     = len(magic) + 2 + 4
+	maxHeaderLen  = 1 << 20
+	maxVaultSize  = 256 << 20
+	keyCheckLabel = "twofold vault key check"
+	// Generations is how many earlier copies are kept beside the vault.
+	Generations = 3
+)
+
+// DefaultLockWait is how long Open waits for another process's lock.
+var DefaultLockWait = 3 * time.Second
+
+var (
+	// ErrDamaged: the file fails its integrity checks.
+	ErrDamaged = errors.New("vault damaged")
+	// ErrNotVault: the file is not a Twofold vault at all.
+	ErrNotVault = errors.New("not a Twofold vault")
+	// ErrNewerVersion: written by a newer Twofold.
+	ErrNewerVersion = errors.New("vault written by a newer Twofold")
+	// ErrInUse: another process holds the vault's lock.
+	ErrInUse = errors.New("the vault is in use by another Twofold process")
+	// ErrNoVault: there is no vault file yet.
+	ErrNoVault = errors.New("no vault yet")
+	// ErrNoSlot: none of the given unlockers matches a slot of the vault.
+	ErrNoSlot = errors.New("no way to unlock the vault")
+	// ErrLastSlot: removing the slot would leave the vault unopenable.
+	ErrLastSlot = errors.New("cannot remove the vault's last slot")
+	// ErrDuplicate: an account with the same secret and issuer exists.
+	ErrDuplicate = errors.New("this account is already in the vault")
+)
+
+// header is the plaintext JSON after the prefix.
+type header struct {
+	ID       string   `json:"id"`
+	KeyCheck []byte   `json:"keyCheck"`
+	Slots    []Stanza `json:"slots"`
+}
+
+// body is the encrypted JSON.
+type body struct {
+	Accounts []*Account `json:"accounts"`
+}
+
+// Vault is an open, decrypted vault. It is not safe for concurrent use.
+type Vault struct {
+	Accounts []*Account
+
+	path string
+	hdr  header
+	key  []byte
+	lock *flock.Flock // nil for a read-only snapshot
+}
+
+// VaultPath picks the vault: the explicit path (--vault) if given, else
+// $TWOFOLD_VAULT, else DefaultPath.
+func VaultPath(explicit string) (string, error) {
+	if explicit != "" {
+		return filepath.Abs(explicit)
+	}
+	if p := os.Getenv("TWOFOLD_VAULT"); p != "" {
+		return filepath.Abs(p)
+	}
+	return DefaultPath()
+}
+
+// DefaultPath is the vault's path when neither --vault nor TWOFOLD_VAULT
+// says otherwise: vault.twofold in the user's config folder.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the user's config folder: %w", err)
+	}
+	return filepath.Join(dir, "Twofold", "vault.twofold"), nil
+}
+
+// Create makes a new, empty vault at path with one slot. It fails if a
+// vault is already there.
+func Create(path string, l Locker) (*Vault, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create vault folder: %w", err)
+	}
+	lk, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); err == nil {
+		lk.Unlock()
+		return nil, fmt.Errorf("%s already exists", path)
+	}
+	v := &Vault{path: path, lock: lk, key: make([]byte, chacha20poly1305.KeySize)}
+	var id [16]byte
+	if _, err := rand.Read(v.key); err != nil {
+		lk.Unlock()
+		return nil, err
+	}
+	if _, err := rand.Read(id[:]); err != nil {
+		lk.Unlock()
+		return nil, err
+	}
+	v.hdr.ID = hex.EncodeToString(id[:])
+	v.hdr.KeyCheck = keyCheck(v.key)
+	st, err := l.Lock(v.key)
+	if err != nil {
+		lk.Unlock()
+		return nil, err
+	}
+	v.hdr.Slots = []Stanza{st}
+	if err := v.Save(); err != nil {
+		lk.Unlock()
+		return nil, err
+	}
+	return v, nil
+}
+
+// Open reads and decrypts the vault for changing it: it holds the vault's
+// lock (waiting up to DefaultLockWait) until Close.
+func Open(path string, unlockers ...Unlocker) (*Vault, error) {
+	lk, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
+	v, err := read(path, unlockers)
+	if err != nil {
+		lk.Unlock()
+		return nil, err
+	}
+	v.lock = lk
+	return v, nil
+}
+
+// Read is Open for reading only: no lock is taken and Save fails.
+func Read(path string, unlockers ...Unlocker) (*Vault, error) {
+	return read(path, unlockers)
+}
+
+// Close releases the lock. The vault must not be used afterwards.
+func (v *Vault) Close() error {
+	clear(v.key)
+	if v.lock == nil {
+		return nil
+	}
+	err := v.lock.Unlock()
+	v.lock = nil
+	return err
+}
+
+// Path is where the vault lives.
+func (v *Vault) Path() string { return v.path }
+
+// Slots lists the slot types the vault holds, in header order.
+func (v *Vault) Slots() []string {
+	var out []string
+	for _, s := range v.hdr.Slots {
+		out = append(out, s.Type)
+	}
+	return out
+}
+
+// AddSlot adds a slot, replacing any of the same type (so adding a
+// password slot changes the password). Call Save to write it.
+func (v *Vault) AddSlot(slotType string, l Locker) error {
+	st, err := l.Lock(v.key)
+	if err != nil {
+		return err
+	}
+	if st.Type != slotType {
+		return fmt.Errorf("slot type %q does not match %q", st.Type, slotType)
+	}
+	v.hdr.Slots = append(slices.DeleteFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == slotType }), st)
+	return nil
+}
+
+// RemoveSlot removes the slots of a type and returns them (the caller may
+// need to clean up, e.g. ForgetKeyring). Call Save to write it.
+func (v *Vault) RemoveSlot(slotType string) ([]Stanza, error) {
+	var gone, kept []Stanza
+	for _, s := range v.hdr.Slots {
+		if s.Type == slotType {
+			gone = append(gone, s)
+		} else {
+			kept = append(kept, s)
+		}
+	}
+	if len(gone) == 0 {
+		return nil, fmt.Errorf("the vault has no %s slot", slotType)
+	}
+	if len(kept) == 0 {
+		return nil, ErrLastSlot
+	}
+	v.hdr.Slots = kept
+	return gone, nil
+}
+
+// Add validates a and appends it, refusing a duplicate (same secret and
+// issuer). It gives a an ID if it has none. Call Save to write it.
+func (v *Vault) Add(a *Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	for _, b := range v.Accounts {
+		if b.SameAs(a) {
+			return fmt.Errorf("%s: %w", a.Label(), ErrDuplicate)
+		}
+	}
+	for a.ID == "" || v.Find(a.ID) != nil {
+		a.ID = newID()
+	}
+	now := time.Now().UTC()
+	if a.Created.IsZero() {
+		a.Created = now
+	}
+	a.Updated = now
+	v.Accounts = append(v.Accounts, a)
+	return nil
+}
+
+// Find returns the account with this ID, or nil.
+func (v *Vault) Find(id string) *Account {
+	for _, a := range v.Accounts {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// Remove deletes the account with this ID. Call Save to write it.
+func (v *Vault) Remove(id string) (*Account, error) {
+	for i, a := range v.Accounts {
+		if a.ID == id {
+			v.Accounts = slices.Delete(v.Accounts, i, i+1)
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("no account has the ID %q", id)
+}
+
+// Save encrypts and writes the vault atomically, keeping the previous
+// Generations copies as PATH.1 (newest) to PATH.N.
+func (v *Vault) Save() error {
+	if v.lock == nil {
+		return errors.New("the vault was opened read-only")
+	}
+	plain, err := json.Marshal(body{Accounts: v.Accounts})
+	if err != nil {
+		return fmt.Errorf("encode vault: %w", err)
+	}
+	data, err := seal(v.hdr, v.key, plain)
+	clear(plain)
+	if err != nil {
+		return err
+	}
+	return writeGenerations(v.path, data)
+}
+
+func keyCheck(key []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(keyCheckLabel))
+	return m.Sum(nil)[:16]
+}
+
+func seal(h header, key, plain []byte) ([]byte, error) {
+	hj, err := json.Marshal(h)
+	if err != nil {
+		return nil, fmt.Errorf("encode vault header: %w", err)
+	}
+	buf := make([]byte, 0, prefixLen+len(hj)+sha256.Size+chacha20poly1305.NonceSizeX+len(plain)+chacha20poly1305.Overhead)
+	buf = append(buf, magic...)
+	buf = binary.BigEndian.AppendUint16(buf, FormatVersion)
+	buf = binary.BigEndian.AppendUint32(buf, uint32(len(hj)))
+	buf = append(buf, hj...)
+	sum := sha256.Sum256(buf)
+	buf = append(buf, sum[:]...)
+	aad := len(buf)
+	nonce := make([]byte, chacha20poly1305.NonceSizeX)
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	buf = append(buf, nonce...)
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	return aead.Seal(buf, nonce, plain, buf[:aad]), nil
+}
+
+// parseHeader checks the prefix and header of a vault file and returns
+// the header and the offset of the nonce.
+func parseHeader(data []byte) (header, int, error) {
+	var h header
+	if len(data) < len(magic) || string(data[:len(magic)]) != magic {
+		if len(data) > 0 && bytes.HasPrefix([]byte(magic), data) {
+			return h, 0, ErrDamaged // a truncated vault
+		}
+		return h, 0, ErrNotVault
+	}
+	if len(data) < prefixLen {
+		return h, 0, ErrDamaged
+	}
+	if ver := binary.BigEndian.Uint16(data[len(magic):]); ver != FormatVersion {
+		if ver > FormatVersion {
+			return h, 0, fmt.Errorf("%w (format %d; this Twofold reads format %d): update Twofold to open it", ErrNewerVersion, ver, FormatVersion)
+		}
+		return h, 0, ErrDamaged
+	}
+	n := int(binary.BigEndian.Uint32(data[len(magic)+2:]))
+	end := prefixLen + n
+	if n > maxHeaderLen || len(data) < end+sha256.Size+chacha20poly1305.NonceSizeX+chacha20poly1305.Overhead {
+		return h, 0, ErrDamaged
+	}
+	sum := sha256.Sum256(data[:end])
+	if !bytes.Equal(sum[:], data[end:end+sha256.Size]) {
+		return h, 0, ErrDamaged
+	}
+	if err := json.Unmarshal(data[prefixLen:end], &h); err != nil || len(h.Slots) == 0 {
+		return h, 0, ErrDamaged
+	}
+	return h, end + sha256.Size, nil
+}
+
+func readFile(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoVault, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read vault: %w", err)
+	}
+	if st.Size() > maxVaultSize {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotVault)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read vault: %w", err)
+	}
+	return data, nil
+}
+
+func read(path string, unlockers []Unlocker) (*Vault, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	h, off, err := parseHeader(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	key, err := unlock(h, unlockers)
+	if err != nil {
+		return nil, err
+	}
+	aead, _ := chacha20poly1305.NewX(key)
+	nonce := data[off : off+chacha20poly1305.NonceSizeX]
+	plain, err := aead.Open(nil, nonce, data[off+chacha20poly1305.NonceSizeX:], data[:off])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, ErrDamaged)
+	}
+	defer clear(plain)
+	var b body
+	if err := json.Unmarshal(plain, &b); err != nil {
+		return nil, fmt.Errorf("%s: %w (its contents do not decode)", path, ErrDamaged)
+	}
+	return &Vault{Accounts: b.Accounts, path: path, hdr: h, key: key}, nil
+}
+
+// unlock tries the unlockers in the caller's order of preference, each on
+// the slots of its type, and returns the first key that passes the key
+// check. If none does, the errors say why (wrong password, no keyring...).
+func unlock(h header, unlockers []Unlocker) ([]byte, error) {
+	var errs []error
+	for _, u := range unlockers {
+		for _, s := range h.Slots {
+			if u.SlotType() != s.Type {
+				continue
+			}
+			key, err := u.Unlock(s)
+			if err == nil && !hmac.Equal(keyCheck(key), h.KeyCheck) {
+				err = fmt.Errorf("the %s slot gave a key that does not fit this vault", s.Type)
+			}
+			if err == nil {
+				return key, nil
+			}
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == 0 {
+		var types []string
+		for _, s := range h.Slots {
+			types = append(types, s.Type)
+		}
+		return nil, fmt.Errorf("%w: it opens with %s", ErrNoSlot, strings.Join(types, " or "))
+	}
+	return nil, errors.Join(errs...)
+}
+
+// lockFile takes the OS lock beside path, waiting up to DefaultLockWait.
+func lockFile(path string) (*flock.Flock, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create vault folder: %w", err)
+	}
+	lk := flock.New(path+".lock", flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), DefaultLockWait)
+	defer cancel()
+	ok, err := lk.TryLockContext(ctx, 50*time.Millisecond)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("lock vault: %w", err)
+	}
+	if !ok {
+		return nil, ErrInUse
+	}
+	return lk, nil
+}
+
+// Info is what can be told about a vault file without unlocking it.
+type Info struct {
+	Path        string
+	Version     int
+	ID          string
+	Slots       []string
+	Err         error // why the file cannot be opened, if it cannot
+	Generations []Generation
+}
+
+// Generation is one kept earlier copy of the vault.
+type Generation struct {
+	Path     string
+	Modified time.Time
+	Err      error // nil if its header is intact
+}
+
+// Inspect reads a vault's header and lists its kept generations. It
+// returns an error only when there is no file at all.
+func Inspect(path string) (*Info, error) {
+	info := &Info{Path: path}
+	data, err := readFile(path)
+	if errors.Is(err, ErrNoVault) {
+		return nil, err
+	}
+	if err == nil {
+		var h header
+		h, _, err = parseHeader(data)
+		if err == nil {
+			info.Version, info.ID = FormatVersion, h.ID
+			for _, s := range h.Slots {
+				info.Slots = append(info.Slots, s.Type)
+			}
+		}
+	}
+	info.Err = err
+	for i := 1; i <= Generations; i++ {
+		p := fmt.Sprintf("%s.%d", path, i)
+		st, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		g := Generation{Path: p, Modified: st.ModTime()}
+		if data, err := readFile(p); err != nil {
+			g.Err = err
+		} else {
+			_, _, g.Err = parseHeader(data)
+		}
+		info.Generations = append(info.Generations, g)
+	}
+	return info, nil
+}
+
+// ID returns the vault's random identifier.
+func (v *Vault) ID() string { return v.hdr.ID }
+
+// String never shows the key.
+func (v *Vault) String() string {
+	return fmt.Sprintf("vault %s (%d accounts)", v.path, len(v.Accounts))
+}

@@ -1,0 +1,68 @@
+// Package testenv lets tests find the real services and tools they run
+// against (a Secret Service, oathtool, a display).
+//
+// The README's test command installs and starts all of them and sets
+// TWOFOLD_TEST_SERVICES=1: then a missing one fails the test. A plain
+// `go test ./...` on a machine without them skips those tests instead.
+package testenv
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// Required reports whether the test command asked for every service.
+func Required() bool { return os.Getenv("TWOFOLD_TEST_SERVICES") == "1" }
+
+func missing(t testing.TB, what string) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("%s is missing, but TWOFOLD_TEST_SERVICES=1 asks for it", what)
+	}
+	t.Skipf("%s is missing; the README's test command provides it", what)
+}
+
+// Tool returns the path of an external program the test needs.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		missing(t, name)
+	}
+	return p
+}
+
+// SecretService checks that a Secret Service answers on the session bus.
+func SecretService(t testing.TB) {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		missing(t, "a D-Bus session (DBUS_SESSION_BUS_ADDRESS)")
+		return
+	}
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		missing(t, "a D-Bus session ("+err.Error()+")")
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var owner string
+	if err := conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, "org.freedesktop.secrets").Store(&owner); err != nil {
+		missing(t, "a Secret Service on the session bus")
+	}
+}
+
+// Display checks that an X display is set.
+func Display(t testing.TB) string {
+	t.Helper()
+	d := os.Getenv("DISPLAY")
+	if d == "" {
+		missing(t, "an X display (DISPLAY)")
+	}
+	return d
+}
