@@ -68,3 +68,14 @@ func (a *Account) Next() (string, error) {
 	a.Updated = time.Now().UTC()
 	return code, nil
 }
+
+// GroupCode splits a code for reading: "123 456", "1234 5678",
+// "123 4567". Steam's five characters stay whole.
+func GroupCode(code string) string {
+	n := len(code)
+	if n < 6 {
+		return code
+	}
+	half := n / 2
+	return code[:half] + " " + code[half:]
+}

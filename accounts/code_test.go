@@ -168,3 +168,11 @@ func BenchmarkCodes1000(b *testing.B) {
 		}
 	}
 }
+
+func TestGroupCode(t *testing.T) {
+	for in, want := range map[string]string{"123456": "123 456", "1234567": "123 4567", "12345678": "1234 5678", "BJ3MJ": "BJ3MJ", "1234567890": "12345 67890"} {
+		if got := GroupCode(in); got != want {
+			t.Errorf("GroupCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -213,11 +213,11 @@ func parseOTPParameters(b []byte) (*Account, error) {
 func CanMigrate(a *Account) error {
 	switch {
 	case a.Kind == Steam:
-		return errors.New("Google Authenticator has no Steam accounts")
+		return errors.New("the transfer format has no Steam accounts")
 	case a.Digits != 6 && a.Digits != 8:
-		return fmt.Errorf("Google Authenticator shows only 6 or 8 digits, not %d", a.Digits)
+		return fmt.Errorf("the transfer format holds only 6 or 8 digit codes, not %d", a.Digits)
 	case a.Kind == TOTP && a.Period != DefaultPeriod:
-		return fmt.Errorf("Google Authenticator uses only 30 second periods, not %d", a.Period)
+		return fmt.Errorf("the transfer format holds only 30 second periods, not %d", a.Period)
 	}
 	return nil
 }

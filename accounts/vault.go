@@ -60,6 +60,16 @@ var (
 	ErrDuplicate = errors.New("this account is already in the vault")
 )
 
+// VersionError is a vault of a newer format than this Twofold reads. It
+// matches ErrNewerVersion.
+type VersionError struct{ Version int }
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("vault written by a newer Twofold (format %d; this Twofold reads format %d)", e.Version, FormatVersion)
+}
+
+func (e *VersionError) Is(target error) bool { return target == ErrNewerVersion }
+
 // header is the plaintext JSON after the prefix.
 type header struct {
 	ID       string   `json:"id"`
@@ -330,7 +340,7 @@ func parseHeader(data []byte) (header, int, error) {
 	}
 	if ver := binary.BigEndian.Uint16(data[len(magic):]); ver != FormatVersion {
 		if ver > FormatVersion {
-			return h, 0, fmt.Errorf("%w (format %d; this Twofold reads format %d): update Twofold to open it", ErrNewerVersion, ver, FormatVersion)
+			return h, 0, &VersionError{Version: int(ver)}
 		}
 		return h, 0, ErrDamaged
 	}

@@ -1,0 +1,156 @@
+// Package cli is Twofold's command line: the contract in docs/cli.md.
+// Run takes the arguments and returns the exit status (0 done, 1 failed,
+// 2 bad usage). It never starts the GUI toolkit; with no command it calls
+// Env.GUI, which main wires to package ui.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Env is what a run of the CLI talks to.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// GUI opens the app on the given vault path ("" = default); nil means
+	// this build has none.
+	GUI func(vaultPath string) int
+}
+
+// Exit statuses.
+const (
+	ExitOK    = 0
+	ExitFail  = 1
+	ExitUsage = 2
+)
+
+// usageError is a mistake in the command line itself (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+const usage = `Usage:
+  twofold                                open the app
+  twofold list [--json]                  list accounts (never secrets)
+  twofold code [QUERY] [--at UNIX] [--json]
+  twofold next QUERY                     advance an HOTP counter, print the new code
+  twofold add URI...                     otpauth:// or otpauth-migration:// ("-" reads lines from stdin)
+  twofold add --secret S --issuer I --name N [--type totp|hotp|steam]
+              [--algorithm SHA1|SHA256|SHA512] [--digits D] [--period P] [--counter C]
+  twofold remove ID
+  twofold vault info
+  twofold vault protect --password|--keyring
+  twofold vault unprotect --password|--keyring
+Global: --vault PATH (or TWOFOLD_VAULT), --password-file F ("-" = stdin)
+`
+
+type command struct {
+	run func(s *session, args []string) error
+}
+
+var commands = map[string]command{
+	"list":   {runList},
+	"code":   {runCode},
+	"next":   {runNext},
+	"add":    {runAdd},
+	"remove": {runRemove},
+	"vault":  {runVault},
+}
+
+// Run runs one command line (without the program name).
+func Run(args []string, env Env) int {
+	s := &session{env: env}
+	global := s.flags("twofold")
+	rest, err := parseUntilCommand(global, args)
+	if err != nil {
+		return s.fail(err)
+	}
+	if len(rest) == 0 {
+		if env.GUI == nil {
+			return s.fail(usagef("no command given"))
+		}
+		return env.GUI(s.vaultFlag)
+	}
+	name := rest[0]
+	switch name {
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		return s.fail(usagef("unknown command %q", name))
+	}
+	return s.fail(cmd.run(s, rest[1:]))
+}
+
+// parseUntilCommand reads global flags up to the command name.
+func parseUntilCommand(fs *flag.FlagSet, args []string) ([]string, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return fs.Args(), nil
+}
+
+// parse reads flags anywhere among the arguments and returns the others.
+// After "--" everything is positional.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional, tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	defer func() { positional = append(positional, tail...) }()
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "-" || !strings.HasPrefix(args[0], "-") {
+			positional = append(positional, args[0])
+			args = args[1:]
+		}
+	}
+}
+
+// fail prints err as one sentence and maps it to an exit status.
+func (s *session) fail(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	msg := explain(err, s.path)
+	fmt.Fprintf(s.env.Stderr, "twofold: %s\n", msg)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprint(s.env.Stderr, "Run 'twofold help' for usage.\n")
+		return ExitUsage
+	}
+	return ExitFail
+}
+
+// stdio is the Env of a real process.
+func stdio() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
+
+// Main runs the CLI on the process's arguments and exits.
+func Main(gui func(string) int) {
+	env := stdio()
+	env.GUI = gui
+	os.Exit(Run(os.Args[1:], env))
+}

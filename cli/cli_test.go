@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"twofold/internal/testenv"
+)
+
+// The test binary doubles as the twofold command inside the scripts, so
+// each script line runs the CLI in a separate process, as a user would.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"twofold": func() { os.Exit(Run(os.Args[1:], stdio())) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar: one transcript per feature.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(e *testscript.Env) error {
+			// The real Secret Service of the test command's D-Bus session.
+			for _, k := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"} {
+				e.Setenv(k, os.Getenv(k))
+			}
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "keyring" {
+				ok := os.Getenv("DBUS_SESSION_BUS_ADDRESS") != ""
+				if !ok && testenv.Required() {
+					return false, fmt.Errorf("no D-Bus session, but TWOFOLD_TEST_SERVICES=1 asks for one")
+				}
+				return ok, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"flipbyte": func(ts *testscript.TestScript, neg bool, args []string) {
+				data := readArg(ts, args, 2)
+				off := atoi(ts, args[1])
+				if off < 0 {
+					off += len(data)
+				}
+				data[off] ^= 0x01
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o600))
+			},
+			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+				data := readArg(ts, args, 2)
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), data[:atoi(ts, args[1])], 0o600))
+			},
+			"setversion": func(ts *testscript.TestScript, neg bool, args []string) {
+				data := readArg(ts, args, 2)
+				binary.BigEndian.PutUint16(data[8:], uint16(atoi(ts, args[1])))
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o600))
+			},
+			// idof ISSUER VAR: the ID of ISSUER's account in the last stdout (list --json).
+			"idof": func(ts *testscript.TestScript, neg bool, args []string) {
+				var list []listEntry
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile("stdout")), &list))
+				for _, e := range list {
+					if e.Issuer == args[0] {
+						ts.Setenv(args[1], e.ID)
+						return
+					}
+				}
+				ts.Fatalf("no %s in the list", args[0])
+			},
+			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: mode FILE PERM")
+				}
+				st, err := os.Stat(ts.MkAbs(args[0]))
+				ts.Check(err)
+				if got := fmt.Sprintf("%o", st.Mode().Perm()); (got == args[1]) == neg {
+					ts.Fatalf("%s has mode %s", args[0], got)
+				}
+			},
+		},
+	})
+}
+
+func readArg(ts *testscript.TestScript, args []string, n int) []byte {
+	if len(args) != n {
+		ts.Fatalf("want %d arguments", n)
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	return data
+}
+
+func atoi(ts *testscript.TestScript, s string) int {
+	n, err := strconv.Atoi(s)
+	ts.Check(err)
+	return n
+}

@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"twofold/accounts"
+)
+
+type listEntry struct {
+	ID        string `json:"id"`
+	Issuer    string `json:"issuer"`
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	Algorithm string `json:"algorithm"`
+	Digits    int    `json:"digits"`
+	Period    int    `json:"period"`
+	Counter   uint64 `json:"counter"`
+	Warning   string `json:"warning,omitempty"`
+}
+
+func runList(s *session, args []string) error {
+	fs := s.flags("list")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("list takes no arguments")
+	}
+	v, err := s.read()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	out := []listEntry{}
+	for _, a := range v.Accounts {
+		out = append(out, listEntry{a.ID, a.Issuer, a.Name, string(a.Kind), string(a.Algorithm), a.Digits, a.Period, a.Counter, a.Warning})
+	}
+	if *asJSON {
+		return writeJSON(s.env.Stdout, out)
+	}
+	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tISSUER\tNAME\tTYPE\tDETAILS")
+	for _, e := range out {
+		details := fmt.Sprintf("%s, %d digits, %d s", e.Algorithm, e.Digits, e.Period)
+		if e.Type == string(accounts.HOTP) {
+			details = fmt.Sprintf("%s, %d digits, counter %d", e.Algorithm, e.Digits, e.Counter)
+		}
+		if e.Warning != "" {
+			details += " (warning: " + e.Warning + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Issuer, e.Name, e.Type, details)
+	}
+	return tw.Flush()
+}
+
+type codeEntry struct {
+	ID        string `json:"id"`
+	Issuer    string `json:"issuer"`
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	Code      string `json:"code"`
+	Remaining int    `json:"remaining"`
+}
+
+func runCode(s *session, args []string) error {
+	fs := s.flags("code")
+	asJSON := fs.Bool("json", false, "print JSON")
+	at := fs.String("at", "", "Unix time to compute the codes for (default: now)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("code takes at most one QUERY")
+	}
+	now := time.Now()
+	if *at != "" {
+		sec, err := strconv.ParseInt(*at, 10, 64)
+		if err != nil || sec < 0 {
+			return usagef("--at wants a Unix time in seconds, not %q", *at)
+		}
+		now = time.Unix(sec, 0)
+	}
+	v, err := s.read()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	query := strings.Join(pos, "")
+	out := []codeEntry{}
+	for _, a := range v.Accounts {
+		if !a.Matches(query) {
+			continue
+		}
+		code, err := a.Code(now)
+		if err != nil {
+			return err
+		}
+		out = append(out, codeEntry{a.ID, a.Issuer, a.Name, string(a.Kind), code, int(a.Remaining(now).Round(time.Second) / time.Second)})
+	}
+	if len(out) == 0 && query != "" {
+		return fmt.Errorf("no account matches %q", query)
+	}
+	if *asJSON {
+		return writeJSON(s.env.Stdout, out)
+	}
+	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
+	for _, e := range out {
+		left := fmt.Sprintf("%ds", e.Remaining)
+		if e.Type == string(accounts.HOTP) {
+			left = "(counter)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Issuer, e.Name, e.Code, left)
+	}
+	return tw.Flush()
+}
+
+func runNext(s *session, args []string) error {
+	pos, err := parse(s.flags("next"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("next wants one QUERY naming an HOTP account")
+	}
+	v, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	var found []*accounts.Account
+	for _, a := range v.Accounts {
+		if a.Kind == accounts.HOTP && (a.ID == pos[0] || a.Matches(pos[0])) {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return fmt.Errorf("no counter-based (HOTP) account matches %q", pos[0])
+	case 1:
+	default:
+		return fmt.Errorf("%d HOTP accounts match %q; give its ID (see 'twofold list')", len(found), pos[0])
+	}
+	code, err := found[0].Next()
+	if err != nil {
+		return err
+	}
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintln(s.env.Stdout, code)
+	return nil
+}
+
+func runAdd(s *session, args []string) error {
+	fs := s.flags("add")
+	secret := fs.String("secret", "", "the secret key the site shows (base32; '-' reads it from stdin)")
+	issuer := fs.String("issuer", "", "the service, e.g. GitHub")
+	name := fs.String("name", "", "the account, e.g. an e-mail address")
+	kind := fs.String("type", "totp", "totp, hotp or steam")
+	algo := fs.String("algorithm", "SHA1", "SHA1, SHA256 or SHA512")
+	digits := fs.Int("digits", 0, "code length (default 6; Steam 5)")
+	period := fs.Int("period", accounts.DefaultPeriod, "seconds per code (TOTP)")
+	counter := fs.Uint64("counter", 0, "counter (HOTP)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	var found []*accounts.Account
+	var problems []string
+	switch {
+	case *secret != "" && len(pos) > 0:
+		return usagef("give either URIs or --secret, not both")
+	case *secret != "":
+		a, err := manualAccount(s, *secret, *issuer, *name, *kind, *algo, *digits, *period, *counter)
+		if err != nil {
+			return err
+		}
+		found = append(found, a)
+	case len(pos) == 0:
+		return usagef("add wants an otpauth URI or --secret")
+	default:
+		if len(pos) == 1 && pos[0] == "-" {
+			if pos, err = s.stdinLines(); err != nil {
+				return err
+			}
+		}
+		for i, uri := range pos {
+			accts, err := parsePayload(uri)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("URI %d: %v", i+1, err))
+			}
+			found = append(found, accts...)
+		}
+	}
+	v, err := s.openOrCreate()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	added := 0
+	now := time.Now()
+	for _, a := range found {
+		if err := v.Add(a); err != nil {
+			if errors.Is(err, accounts.ErrDuplicate) {
+				fmt.Fprintf(s.env.Stdout, "Skipped %s: it is already in the vault.\n", a.Label())
+				continue
+			}
+			problems = append(problems, fmt.Sprintf("%s: %v", a.Label(), err))
+			continue
+		}
+		added++
+		code, _ := a.Code(now)
+		fmt.Fprintf(s.env.Stdout, "Added %s (id %s). Its code now is %s: enter it on the site to finish setting up.\n", a.Label(), a.ID, code)
+		if a.Warning != "" {
+			fmt.Fprintf(s.env.Stdout, "  Note: %s.\n", a.Warning)
+		}
+	}
+	if added > 0 {
+		if err := v.Save(); err != nil {
+			return err
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// parsePayload reads an otpauth or otpauth-migration URI.
+func parsePayload(uri string) ([]*accounts.Account, error) {
+	if strings.HasPrefix(strings.ToLower(uri), accounts.MigrationScheme+":") {
+		b, err := accounts.ParseMigration(uri)
+		if b == nil {
+			return nil, err
+		}
+		return b.Accounts, err
+	}
+	a, err := accounts.ParseURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	return []*accounts.Account{a}, nil
+}
+
+func manualAccount(s *session, secret, issuer, name, kind, algo string, digits, period int, counter uint64) (*accounts.Account, error) {
+	if secret == "-" {
+		lines, err := s.stdinLines()
+		if err != nil {
+			return nil, err
+		}
+		secret = strings.Join(lines, "")
+	}
+	key, err := accounts.DecodeSecret(secret)
+	if err != nil {
+		return nil, err
+	}
+	if issuer == "" && name == "" {
+		return nil, usagef("give --issuer or --name so you can tell the account apart")
+	}
+	a := &accounts.Account{Issuer: issuer, Name: name, Kind: accounts.Kind(strings.ToLower(kind)),
+		Algorithm: accounts.Algorithm(strings.ToUpper(algo)), Digits: digits, Period: period, Counter: counter, Secret: key}
+	switch a.Kind {
+	case accounts.HOTP:
+		a.Period = 0
+	case accounts.Steam:
+		if a.Digits == 0 {
+			a.Digits = accounts.SteamDigits
+		}
+	}
+	if a.Digits == 0 {
+		a.Digits = accounts.DefaultDigits
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func runRemove(s *session, args []string) error {
+	pos, err := parse(s.flags("remove"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("remove wants one account ID (see 'twofold list')")
+	}
+	v, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	var match []*accounts.Account
+	for _, a := range v.Accounts {
+		if strings.HasPrefix(a.ID, pos[0]) {
+			match = append(match, a)
+		}
+	}
+	switch {
+	case len(match) == 0:
+		return fmt.Errorf("no account has the ID %q (see 'twofold list')", pos[0])
+	case len(match) > 1:
+		return fmt.Errorf("%d accounts have IDs starting with %q; give more of it", len(match), pos[0])
+	}
+	gone, err := v.Remove(match[0].ID)
+	if err != nil {
+		return err
+	}
+	if err := v.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.env.Stdout, "Removed %s. The previous vault is kept as %s.1.\n", gone.Label(), v.Path())
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,212 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"twofold/accounts"
+)
+
+// session carries the global flags and opens the vault for a command.
+type session struct {
+	env          Env
+	vaultFlag    string
+	passwordFile string
+	path         string // resolved vault path, once known
+	stdinUsed    bool
+}
+
+// flags makes a flag set that also knows the global flags, so they may
+// come before or after the command.
+func (s *session) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&s.vaultFlag, "vault", s.vaultFlag, "vault file")
+	fs.StringVar(&s.passwordFile, "password-file", s.passwordFile, "read the vault password from this file (- = stdin)")
+	return fs
+}
+
+func (s *session) vaultPath() (string, error) {
+	if s.path == "" {
+		p, err := accounts.VaultPath(s.vaultFlag)
+		if err != nil {
+			return "", err
+		}
+		s.path = p
+	}
+	return s.path, nil
+}
+
+// unlockers are tried in this order: the keyring (no prompt), then a
+// password, asked for only if the keyring does not open the vault.
+func (s *session) unlockers() []accounts.Unlocker {
+	return []accounts.Unlocker{accounts.KeyringSlot{}, &lazyPassword{get: func() ([]byte, error) {
+		return s.password(s.passwordFile, "Vault password: ")
+	}}}
+}
+
+// open opens the vault for changing it (holding its lock).
+func (s *session) open() (*accounts.Vault, error) {
+	p, err := s.vaultPath()
+	if err != nil {
+		return nil, err
+	}
+	return accounts.Open(p, s.unlockers()...)
+}
+
+// read opens the vault for reading only.
+func (s *session) read() (*accounts.Vault, error) {
+	p, err := s.vaultPath()
+	if err != nil {
+		return nil, err
+	}
+	return accounts.Read(p, s.unlockers()...)
+}
+
+// openOrCreate opens the vault, creating it under the keyring if there
+// is none yet.
+func (s *session) openOrCreate() (*accounts.Vault, error) {
+	v, err := s.open()
+	if !errors.Is(err, accounts.ErrNoVault) {
+		return v, err
+	}
+	v, err = accounts.Create(s.path, accounts.KeyringSlot{})
+	if errors.Is(err, accounts.ErrKeyringUnavailable) {
+		return nil, fmt.Errorf("%w; %w", err, errCannotCreate)
+	}
+	if err == nil {
+		fmt.Fprintf(s.env.Stderr, "Created a new vault at %s, its key kept in the OS keyring.\n", s.path)
+	}
+	return v, err
+}
+
+var errCannotCreate = errors.New("so no vault can be created under it: to protect the vault with a password instead, run 'twofold vault protect --password'")
+
+// lazyPassword asks for the password only when a password slot is tried.
+type lazyPassword struct {
+	get func() ([]byte, error)
+}
+
+func (l *lazyPassword) SlotType() string { return accounts.SlotPassword }
+
+func (l *lazyPassword) Unlock(st accounts.Stanza) ([]byte, error) {
+	pw, err := l.get()
+	if err != nil {
+		return nil, err
+	}
+	return (&accounts.PasswordSlot{Password: pw}).Unlock(st)
+}
+
+var errNoPassword = errors.New("the vault needs a password: give it with --password-file FILE ('-' for standard input) or run in a terminal")
+
+// password reads a password from file ("-" = stdin) or, with no file,
+// from the terminal.
+func (s *session) password(file, prompt string) ([]byte, error) {
+	if file != "" {
+		var data []byte
+		var err error
+		if file == "-" {
+			if s.stdinUsed {
+				return nil, usagef("standard input is already used for something else")
+			}
+			s.stdinUsed = true
+			data, err = io.ReadAll(io.LimitReader(s.env.Stdin, 64<<10))
+		} else {
+			data, err = os.ReadFile(file)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read password file: %w", err)
+		}
+		pw := []byte(strings.TrimRight(string(data), "\r\n"))
+		if len(pw) == 0 {
+			return nil, errors.New("the password file is empty")
+		}
+		return pw, nil
+	}
+	f, ok := s.env.Stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, errNoPassword
+	}
+	fmt.Fprint(s.env.Stderr, prompt)
+	pw, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(s.env.Stderr)
+	if err != nil {
+		return nil, fmt.Errorf("read password: %w", err)
+	}
+	if len(pw) == 0 {
+		return nil, errors.New("no password given")
+	}
+	return pw, nil
+}
+
+// newPassword reads a new password: from file, or typed twice.
+func (s *session) newPassword(file string) ([]byte, error) {
+	if file != "" {
+		return s.password(file, "")
+	}
+	pw, err := s.password("", "New vault password: ")
+	if err != nil {
+		return nil, err
+	}
+	again, err := s.password("", "Repeat it: ")
+	if err != nil {
+		return nil, err
+	}
+	if string(pw) != string(again) {
+		return nil, errors.New("the two passwords differ; nothing was changed")
+	}
+	return pw, nil
+}
+
+// stdinLines reads the non-empty lines of standard input.
+func (s *session) stdinLines() ([]string, error) {
+	if s.stdinUsed {
+		return nil, usagef("standard input is already used for something else")
+	}
+	s.stdinUsed = true
+	var out []string
+	sc := bufio.NewScanner(s.env.Stdin)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out, sc.Err()
+}
+
+// explain turns an error into the one sentence the user sees.
+func explain(err error, path string) string {
+	switch {
+	case errors.Is(err, accounts.ErrWrongPassword):
+		return "wrong password; nothing was changed"
+	case errors.Is(err, errNoPassword):
+		return errNoPassword.Error()
+	case errors.Is(err, accounts.ErrDamaged):
+		return fmt.Sprintf("the vault at %s is damaged (it fails its integrity check); earlier copies are kept beside it: 'twofold vault info' lists them", path)
+	case errors.As(err, new(*accounts.VersionError)):
+		var ve *accounts.VersionError
+		errors.As(err, &ve)
+		return fmt.Sprintf("the vault at %s was written by a newer Twofold (format %d; this one reads format %d): update Twofold to open it", path, ve.Version, accounts.FormatVersion)
+	case errors.Is(err, accounts.ErrNotVault):
+		return fmt.Sprintf("%s is not a Twofold vault", path)
+	case errors.Is(err, accounts.ErrInUse):
+		return "the vault is in use by another Twofold process (is the app open?); try again when it is closed"
+	case errors.Is(err, accounts.ErrNoVault):
+		return fmt.Sprintf("there is no vault at %s yet; add an account with 'twofold add' to create one", path)
+	case errors.Is(err, accounts.ErrKeyMissing):
+		return "the OS keyring holds no key for this vault (was it deleted?); if the vault also has a password, give it with --password-file"
+	case errors.Is(err, errCannotCreate):
+		return err.Error()
+	case errors.Is(err, accounts.ErrKeyringUnavailable):
+		return fmt.Sprintf("%v; the vault's key is kept there, so start or unlock the keyring and try again", err)
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}

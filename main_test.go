@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	_ "image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"twofold/accounts"
+	"twofold/internal/testenv"
+)
+
+// buildBinary builds the real twofold binary once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "twofold")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type cliRun struct {
+	t      *testing.T
+	bin    string
+	env    []string
+	stderr bytes.Buffer // everything the program said on stderr
+	stdout bytes.Buffer
+}
+
+func (c *cliRun) run(stdin string, args ...string) []byte {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env = c.env
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	c.stderr.Write(errb.Bytes())
+	c.stdout.Write(out.Bytes())
+	if err != nil {
+		c.t.Fatalf("twofold %v: %v\n%s", args, err, errb.String())
+	}
+	return out.Bytes()
+}
+
+// oathtoolCode computes a code with Debian's oathtool. An HOTP code with
+// counter C is the TOTP code for time C with a 1 s step (RFC 6238 is
+// HOTP of the time step), which lets oathtool check SHA-256/512 HOTP too.
+func oathtoolCode(t *testing.T, a *accounts.Account, at int64) string {
+	t.Helper()
+	step, now := a.Period, at
+	if a.Kind == accounts.HOTP {
+		step, now = 1, int64(a.Counter)
+	}
+	out, err := exec.Command("oathtool", "-b", "--totp="+strings.ToLower(string(a.Algorithm)), "--digits", fmt.Sprint(a.Digits),
+		"--time-step-size", fmt.Sprintf("%ds", step), "--now", fmt.Sprintf("@%d", now), accounts.EncodeSecret(a.Secret)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("oathtool: %v: %s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// TestEndToEnd drives the built binary against the real Secret Service:
+// the seven fixture accounts go in with add, come out of code --json with
+// oathtool's codes, and no secret shows up in any file or on stderr.
+func TestEndToEnd(t *testing.T) {
+	testenv.SecretService(t)
+	testenv.Tool(t, "oathtool")
+	dir := t.TempDir()
+	c := &cliRun{t: t, bin: buildBinary(t), env: append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "cfg", "vault.twofold"))}
+	plain, err := os.ReadFile("accounts/testdata/plain.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []*accounts.Account
+	for _, line := range strings.Split(strings.TrimSpace(string(plain)), "\n") {
+		a, err := accounts.ParseURI(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, a)
+		c.run("", "add", line) // one by one, as a user pasting them would
+	}
+
+	for _, at := range []int64{59, 1111111109, 1234567890, 2000000000, time.Now().Unix()} {
+		var got []struct{ Issuer, Name, Type, Code string }
+		if err := json.Unmarshal(c.run("", "code", "--json", "--at", fmt.Sprint(at)), &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("code --json gave %d accounts, want %d", len(got), len(want))
+		}
+		for i, a := range want {
+			if got[i].Issuer != a.Issuer || got[i].Name != a.Name || got[i].Type != string(a.Kind) {
+				t.Fatalf("entry %d is %+v, want %s", i, got[i], a.Label())
+			}
+			if a.Kind == accounts.Steam {
+				continue // oathtool has no Steam mode; TestSteam checks published vectors
+			}
+			if w := oathtoolCode(t, a, at); got[i].Code != w {
+				t.Errorf("%s at %d: twofold %s, oathtool %s", a.Label(), at, got[i].Code, w)
+			}
+		}
+	}
+
+	// A session of everything else, then look for the secrets everywhere.
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("a password\n"), 0o600)
+	c.run("", "list")
+	c.run("", "list", "--json")
+	c.run("", "next", "issuu")
+	c.run("", "vault", "protect", "--password", "--password-file", pw)
+	c.run("", "vault", "unprotect", "--keyring")
+	c.run("", "vault", "info")
+	c.run("", "code", "--password-file", pw)
+	var ids []struct{ ID string }
+	json.Unmarshal(c.run("", "list", "--json", "--password-file", pw), &ids)
+	c.run("", "remove", ids[0].ID, "--password-file", pw)
+
+	var files []string
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) < 4 {
+		t.Fatalf("only %d files written: %v", len(files), files)
+	}
+	for _, a := range want {
+		forms := [][]byte{a.Secret, []byte(accounts.EncodeSecret(a.Secret)), []byte(strings.ToLower(accounts.EncodeSecret(a.Secret)))}
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			for _, s := range forms {
+				if bytes.Contains(data, s) {
+					t.Errorf("%s holds the secret of %s", f, a.Label())
+				}
+			}
+		}
+		for _, s := range forms {
+			if bytes.Contains(c.stderr.Bytes(), s) || bytes.Contains(c.stdout.Bytes(), s) {
+				t.Errorf("the CLI printed the secret of %s", a.Label())
+			}
+		}
+	}
+	for _, f := range files {
+		if st, _ := os.Stat(f); st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v: others can read it", f, st.Mode().Perm())
+		}
+	}
+}
+
+// TestGUISmoke starts the real binary with no arguments under Xvfb: a
+// window called Twofold appears, stays up, and draws something.
+func TestGUISmoke(t *testing.T) {
+	testenv.Display(t)
+	testenv.SecretService(t)
+	xwininfo := testenv.Tool(t, "xwininfo")
+	importCmd := testenv.Tool(t, "import")
+	dir := t.TempDir()
+	bin := buildBinary(t)
+	env := append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "LANG=C.UTF-8")
+	c := &cliRun{t: t, bin: bin, env: env}
+	plain, _ := os.ReadFile("accounts/testdata/plain.txt")
+	c.run(string(plain), "add", "-")
+
+	gui := exec.Command(bin)
+	gui.Env = env
+	var stderr bytes.Buffer
+	gui.Stderr = &stderr
+	if err := gui.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- gui.Wait() }()
+	defer func() { gui.Process.Kill(); <-exited }()
+
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, _ := exec.Command(xwininfo, "-root", "-tree").Output()
+		if bytes.Contains(out, []byte(`"Twofold"`)) {
+			break
+		}
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("the app exited: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no Twofold window after 20 s\n%s", stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond) // let it draw and tick
+	select {
+	case err := <-exited:
+		exited <- err
+		t.Fatalf("the app exited after showing its window: %v\n%s", err, stderr.String())
+	default:
+	}
+	shot := filepath.Join(dir, "screen.png")
+	if out, err := exec.Command(importCmd, "-window", "root", shot).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v: %s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	colours := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colours[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+		}
+	}
+	if len(colours) < 20 {
+		t.Errorf("the screen has only %d colours: the window drew nothing", len(colours))
+	}
+	if p := os.Getenv("TWOFOLD_SCREENSHOT"); p != "" {
+		data, _ := os.ReadFile(shot)
+		os.WriteFile(p, data, 0o644)
+	}
+	if strings.Contains(stderr.String(), "JRZCL47CMXVOQMNPZR2F7J4RGI") {
+		t.Error("the GUI logged a secret")
+	}
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every Twofold test on a Debian/Ubuntu machine: installs what is
+# missing, starts the services (Xvfb, a D-Bus session with an unlocked
+# gnome-keyring), then runs checks, unit, integration, GUI and fuzz tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+. scripts/services.sh
+
+need_go
+need_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+export LANG=C.UTF-8
+
+echo "== format and vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change: $unformatted" >&2
+	exit 1
+fi
+go vet ./...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+# The packages below the GUI build without cgo (DESIGN.md).
+CGO_ENABLED=0 go build ./accounts/... ./cli/...
+
+echo "== services"
+start_services
+export TWOFOLD_TEST_SERVICES=1
+
+echo "== tests"
+go test -count=1 ./...
+
+echo "== fuzz (${FUZZTIME:=20s} each)"
+go test -run='^$' -fuzz='^FuzzParseURI$' -fuzztime="$FUZZTIME" ./accounts
+go test -run='^$' -fuzz='^FuzzParseMigration$' -fuzztime="$FUZZTIME" ./accounts
+echo "== all tests passed"
