@@ -50,7 +50,7 @@ func newRow() fyne.CanvasObject {
 	issuer.Truncation = fyne.TextTruncateEllipsis
 	name := widget.NewLabel("")
 	name.Truncation = fyne.TextTruncateEllipsis
-	code := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true, Bold: true})
+	code := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	code.SizeName = theme.SizeNameSubHeadingText
 	left := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	bar := widget.NewProgressBar()

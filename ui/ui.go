@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/assets"
 )
 
 // AppID is Fyne's application ID (also in FyneApp.toml).
@@ -21,6 +22,7 @@ const AppID = "app.twofold.Twofold"
 // returns the exit status when the window closes.
 func Run(path string) int {
 	a := app.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Twofold")
 	w.Resize(fyne.NewSize(460, 620))
 	show(w, path)

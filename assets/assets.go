@@ -1,0 +1,10 @@
+// Package assets holds Twofold's bundled resources as plain bytes, so
+// that it stays free of the GUI toolkit.
+package assets
+
+import _ "embed"
+
+// Icon is the app icon, a 512x512 PNG (also named in FyneApp.toml).
+//
+//go:embed icon.png
+var Icon []byte
