@@ -87,3 +87,27 @@ func TestKeyringItemMissing(t *testing.T) {
 		t.Errorf("Read = %v, want ErrKeyMissing", err)
 	}
 }
+
+// BenchmarkOpen1000RealKeyring is BenchmarkOpen1000 with the keyring's
+// round trip to the real Secret Service included.
+func BenchmarkOpen1000RealKeyring(b *testing.B) {
+	testenv.SecretService(b)
+	path := filepath.Join(b.TempDir(), "vault.twofold")
+	v, err := Create(path, KeyringSlot{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range testAccounts(1000) {
+		v.Add(a)
+	}
+	v.Save()
+	st := v.hdr.Slots[0]
+	v.Close()
+	defer ForgetKeyring(st)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Read(path, KeyringSlot{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -123,32 +123,18 @@ func runCode(s *session, args []string) error {
 }
 
 func runNext(s *session, args []string) error {
-	pos, err := parse(s.flags("next"), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("next wants one QUERY naming an HOTP account")
-	}
-	v, err := s.open()
+	v, query, err := openWithOneArg(s, "next", "next wants one QUERY naming an HOTP account", args)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	var found []*accounts.Account
-	for _, a := range v.Accounts {
-		if a.Kind == accounts.HOTP && (a.ID == pos[0] || a.Matches(pos[0])) {
-			found = append(found, a)
-		}
+	a, err := only(v.Accounts, func(a *accounts.Account) bool {
+		return a.Kind == accounts.HOTP && (a.ID == query || a.Matches(query))
+	}, fmt.Sprintf("no counter-based (HOTP) account matches %q", query), fmt.Sprintf("HOTP accounts match %q; give its ID (see 'twofold list')", query))
+	if err != nil {
+		return err
 	}
-	switch len(found) {
-	case 0:
-		return fmt.Errorf("no counter-based (HOTP) account matches %q", pos[0])
-	case 1:
-	default:
-		return fmt.Errorf("%d HOTP accounts match %q; give its ID (see 'twofold list')", len(found), pos[0])
-	}
-	code, err := found[0].Next()
+	code, err := a.Next()
 	if err != nil {
 		return err
 	}
@@ -157,6 +143,38 @@ func runNext(s *session, args []string) error {
 	}
 	fmt.Fprintln(s.env.Stdout, code)
 	return nil
+}
+
+// openWithOneArg parses a command taking one argument and opens the
+// vault for changing it.
+func openWithOneArg(s *session, name, usageMsg string, args []string) (*accounts.Vault, string, error) {
+	pos, err := parse(s.flags(name), args)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(pos) != 1 {
+		return nil, "", usagef("%s", usageMsg)
+	}
+	v, err := s.open()
+	return v, pos[0], err
+}
+
+// only returns the one account keep selects; none and several word the
+// errors (several is prefixed with the count).
+func only(accts []*accounts.Account, keep func(*accounts.Account) bool, none, several string) (*accounts.Account, error) {
+	var found []*accounts.Account
+	for _, a := range accts {
+		if keep(a) {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, errors.New(none)
+	case 1:
+		return found[0], nil
+	}
+	return nil, fmt.Errorf("%d %s", len(found), several)
 }
 
 func runAdd(s *session, args []string) error {
@@ -285,38 +303,23 @@ func manualAccount(s *session, secret, issuer, name, kind, algo string, digits, 
 }
 
 func runRemove(s *session, args []string) error {
-	pos, err := parse(s.flags("remove"), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("remove wants one account ID (see 'twofold list')")
-	}
-	v, err := s.open()
+	v, id, err := openWithOneArg(s, "remove", "remove wants one account ID (see 'twofold list')", args)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	var match []*accounts.Account
-	for _, a := range v.Accounts {
-		if strings.HasPrefix(a.ID, pos[0]) {
-			match = append(match, a)
-		}
-	}
-	switch {
-	case len(match) == 0:
-		return fmt.Errorf("no account has the ID %q (see 'twofold list')", pos[0])
-	case len(match) > 1:
-		return fmt.Errorf("%d accounts have IDs starting with %q; give more of it", len(match), pos[0])
-	}
-	gone, err := v.Remove(match[0].ID)
+	a, err := only(v.Accounts, func(a *accounts.Account) bool { return strings.HasPrefix(a.ID, id) },
+		fmt.Sprintf("no account has the ID %q (see 'twofold list')", id), fmt.Sprintf("accounts have IDs starting with %q; give more of it", id))
 	if err != nil {
+		return err
+	}
+	if _, err := v.Remove(a.ID); err != nil {
 		return err
 	}
 	if err := v.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stdout, "Removed %s. The previous vault is kept as %s.1.\n", gone.Label(), v.Path())
+	fmt.Fprintf(s.env.Stdout, "Removed %s. The previous vault is kept as %s.1.\n", a.Label(), v.Path())
 	return nil
 }
 

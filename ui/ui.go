@@ -43,7 +43,7 @@ func show(w fyne.Window, explicitPath string) {
 	case err == nil:
 		showCodes(w, v.Accounts)
 	case errors.Is(err, accounts.ErrNoVault):
-		w.SetContent(message("No accounts yet", "Add one with: twofold add URI"))
+		w.SetContent(message("No accounts yet", "Add one from a terminal: twofold add 'otpauth://…'"))
 	case hasSlot(path, accounts.SlotPassword):
 		w.SetContent(unlockForm(path, func(v *accounts.Vault) { showCodes(w, v.Accounts) }))
 	default:
