@@ -217,7 +217,9 @@ func (a *Account) URI() string {
 	b.WriteString("otpauth://")
 	b.WriteString(string(a.Kind))
 	b.WriteString("/")
-	if a.Issuer != "" {
+	// An empty issuer still gets its separator when the name holds an
+	// (escaped) colon, so a reader does not split the name there.
+	if a.Issuer != "" || strings.Contains(a.Name, ":") {
 		b.WriteString(labelEscaper.Replace(url.PathEscape(a.Issuer)))
 		b.WriteString(":")
 	}
