@@ -22,6 +22,9 @@ type Env struct {
 	GUI func(vaultPath string) int
 }
 
+// errQuiet fails a command whose errors were already printed.
+var errQuiet = errors.New("failed")
+
 // Exit statuses.
 const (
 	ExitOK    = 0
@@ -46,6 +49,8 @@ const usage = `Usage:
   twofold add URI...                     otpauth:// or otpauth-migration:// ("-" reads lines from stdin)
   twofold add --secret S --issuer I --name N [--type totp|hotp|steam]
               [--algorithm SHA1|SHA256|SHA512] [--digits D] [--period P] [--counter C]
+  twofold add --image FILE|DIR...        add from QR codes in images (folders: recursively)
+  twofold scan FILE... [--json]          what the QR codes in images hold; changes nothing
   twofold remove ID
   twofold vault info
   twofold vault protect --password|--keyring
@@ -64,6 +69,7 @@ var commands = map[string]command{
 	"add":    {runAdd},
 	"remove": {runRemove},
 	"vault":  {runVault},
+	"scan":   {runScan},
 }
 
 // Run runs one command line (without the program name).
@@ -134,6 +140,9 @@ func (s *session) fail(err error) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
+	}
+	if errors.Is(err, errQuiet) {
+		return ExitFail
 	}
 	msg := explain(err, s.path)
 	fmt.Fprintf(s.env.Stderr, "twofold: %s\n", msg)

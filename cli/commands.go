@@ -187,6 +187,7 @@ func runAdd(s *session, args []string) error {
 	digits := fs.Int("digits", 0, "code length (default 6; Steam 5)")
 	period := fs.Int("period", accounts.DefaultPeriod, "seconds per code (TOTP)")
 	counter := fs.Uint64("counter", 0, "counter (HOTP)")
+	image := fs.Bool("image", false, "the arguments are image files or folders holding QR codes")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -194,8 +195,15 @@ func runAdd(s *session, args []string) error {
 	var found []*accounts.Account
 	var problems []string
 	switch {
-	case *secret != "" && len(pos) > 0:
-		return usagef("give either URIs or --secret, not both")
+	case *secret != "" && (len(pos) > 0 || *image):
+		return usagef("give either URIs, --image or --secret, not two of them")
+	case *image:
+		if len(pos) == 0 {
+			return usagef("add --image wants image files or folders")
+		}
+		if found, problems, err = s.imageAccounts(pos); err != nil {
+			return err
+		}
 	case *secret != "":
 		a, err := manualAccount(s, *secret, *issuer, *name, *kind, *algo, *digits, *period, *counter)
 		if err != nil {
@@ -217,6 +225,12 @@ func runAdd(s *session, args []string) error {
 			}
 			found = append(found, accts...)
 		}
+	}
+	if len(found) == 0 {
+		if len(problems) == 0 {
+			return errors.New("nothing to add")
+		}
+		return errors.New(strings.Join(problems, "; "))
 	}
 	v, err := s.openOrCreate()
 	if err != nil {

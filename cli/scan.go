@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"golang.org/x/term"
+
+	"twofold/accounts"
+	"twofold/scanner"
+)
+
+// scanLine is one line of `scan --json`.
+type scanLine struct {
+	File  string   `json:"file"`
+	Texts []string `json:"texts"`
+	Error string   `json:"error,omitempty"`
+}
+
+// runScan prints what the QR codes in images hold; it changes nothing.
+func runScan(s *session, args []string) error {
+	fs := s.flags("scan")
+	asJSON := fs.Bool("json", false, "print one JSON line per file")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("scan wants one or more image files or folders")
+	}
+	results, err := s.scanPaths(files)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	enc := json.NewEncoder(s.env.Stdout)
+	for _, r := range results {
+		line := scanLine{File: r.File, Texts: r.Texts}
+		if line.Texts == nil {
+			line.Texts = []string{}
+		}
+		if r.Err != nil {
+			failed++
+			line.Error = explain(r.Err, "")
+		}
+		if *asJSON {
+			enc.Encode(line)
+			continue
+		}
+		if r.Err != nil {
+			fmt.Fprintf(s.env.Stderr, "twofold: %s\n", line.Error)
+			continue
+		}
+		for _, t := range r.Texts {
+			fmt.Fprintf(s.env.Stdout, "%s: %s\n", r.File, t)
+		}
+	}
+	if failed > 0 {
+		return errQuiet
+	}
+	return nil
+}
+
+// scanPaths scans files and folders, showing progress on a terminal.
+func (s *session) scanPaths(paths []string) ([]scanner.FileResult, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var progress scanner.Progress
+	if f, ok := s.env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		progress = func(done, total int, _ string) {
+			fmt.Fprintf(f, "\rScanning images: %d of %d", done, total)
+			if done == total {
+				fmt.Fprintln(f)
+			}
+		}
+	}
+	return scanner.ScanPaths(ctx, paths, progress)
+}
+
+// imageAccounts scans images for `add --image`: the accounts found, and
+// one problem sentence per file or code that gave none.
+func (s *session) imageAccounts(paths []string) ([]*accounts.Account, []string, error) {
+	results, err := s.scanPaths(paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	var found []*accounts.Account
+	var problems []string
+	var transfers scanner.Transfers
+	for _, r := range results {
+		if r.Err != nil {
+			problems = append(problems, explain(r.Err, ""))
+			continue
+		}
+		for _, t := range r.Texts {
+			f := scanner.Interpret(t)
+			if f.Batch != nil {
+				transfers.Add(f.Batch)
+			}
+			if f.Err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %s", r.File, explain(f.Err, "")))
+			}
+			found = append(found, f.Accounts...)
+		}
+	}
+	for _, st := range transfers.Status() {
+		fmt.Fprintln(s.env.Stdout, st+".")
+	}
+	return found, problems, nil
+}

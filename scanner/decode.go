@@ -1,0 +1,170 @@
+package scanner
+
+import (
+	"errors"
+	"image"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// ErrNoQR: the image holds no QR code that could be read.
+var ErrNoQR = errors.New("no QR code found")
+
+// DefaultBudget bounds the time spent on one image once the cheap passes
+// have failed.
+const DefaultBudget = 3 * time.Second
+
+var hints = map[gozxing.DecodeHintType]any{
+	gozxing.DecodeHintType_TRY_HARDER:       true,
+	gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
+}
+
+// DecodeImage returns the text of every QR code found in img, in the
+// order found, each once. It tries variants of the image, cheapest first,
+// until one yields codes or budget (0: DefaultBudget) has passed.
+func DecodeImage(img image.Image, budget time.Duration) ([]string, error) {
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	deadline := time.Now().Add(budget)
+	g := toGray(img)
+	for _, pass := range passes(g) {
+		if texts := pass(); len(texts) > 0 {
+			return texts, nil
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+	}
+	return nil, ErrNoQR
+}
+
+// passes lists the attempts in order of cost and likelihood. Each is a
+// closure so nothing is computed before it is needed.
+func passes(g *image.Gray) []func() []string {
+	b := g.Bounds()
+	long := max(b.Dx(), b.Dy())
+	short := min(b.Dx(), b.Dy())
+	var ps []func() []string
+	add := func(f func() *image.Gray, inverted bool) {
+		ps = append(ps, func() []string { return decodeGray(f(), false, false) })
+		if inverted {
+			ps = append(ps, func() []string { return decodeGray(f(), true, false) })
+		}
+	}
+	// 1. As it is, then inverted (dark mode: light modules on dark).
+	add(func() *image.Gray { return g }, true)
+	// 2. A photo or a big scan: downscaling averages away noise and blur
+	//    and brings modules to a size the finder likes.
+	half := lazy(func() *image.Gray { return downscale(g, 2) })
+	if long > 1200 {
+		add(half, true)
+		if long > 2400 {
+			add(lazy(func() *image.Gray { return downscale(half(), 2) }), true)
+		}
+	}
+	// 3. A thumbnail (modules of 1 to 2 blurred pixels): sharpen the
+	//    edges, then upscale so each module spans several pixels.
+	if short < 500 {
+		sharp := lazy(func() *image.Gray { return sharpen(g) })
+		add(lazy(func() *image.Gray { return upscale(sharp(), 4) }), true)
+		add(lazy(func() *image.Gray { return upscale(g, 4) }), false)
+		add(lazy(func() *image.Gray { return upscale(sharp(), 3) }), false)
+		add(lazy(func() *image.Gray { return upscale(sharp(), 5) }), false)
+	}
+	// 4. Low contrast (grey paper, glare, dim photos): stretch the levels;
+	//    then a global threshold instead of the local one.
+	add(lazy(func() *image.Gray { return stretch(g) }), true)
+	ps = append(ps,
+		func() []string { return decodeGray(g, false, true) },
+		func() []string { return decodeGray(g, true, true) },
+	)
+	// 5. A steep photo: coarser scales, sharpened.
+	if long > 1200 {
+		add(lazy(func() *image.Gray { return sharpen(half()) }), false)
+		add(lazy(func() *image.Gray { return downscale(g, 3) }), false)
+		add(lazy(func() *image.Gray { return sharpen(downscale(g, 3)) }), false)
+		add(lazy(func() *image.Gray { return sharpen(downscale(g, 6)) }), false)
+	}
+	// 6. A small code in a big busy image: look at overlapping tiles.
+	if long > 800 {
+		for _, n := range []int{2, 3} {
+			for _, tile := range tiles(b, n) {
+				add(lazy(func() *image.Gray { return g.SubImage(tile).(*image.Gray) }), true)
+			}
+		}
+	}
+	return ps
+}
+
+// lazy computes f once, on first use.
+func lazy(f func() *image.Gray) func() *image.Gray {
+	var v *image.Gray
+	return func() *image.Gray {
+		if v == nil {
+			v = f()
+		}
+		return v
+	}
+}
+
+// tiles covers r with n×n tiles overlapping by half a tile.
+func tiles(r image.Rectangle, n int) []image.Rectangle {
+	w, h := 2*r.Dx()/(n+1), 2*r.Dy()/(n+1)
+	var out []image.Rectangle
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			x, y := r.Min.X+i*w/2, r.Min.Y+j*h/2
+			out = append(out, image.Rect(x, y, x+w, y+h).Intersect(r))
+		}
+	}
+	return out
+}
+
+// decodeGray runs gozxing's QR readers on one variant.
+func decodeGray(g *image.Gray, inverted, global bool) (texts []string) {
+	// gozxing is a port of Java code and can panic on odd input; a panic
+	// in one pass is a pass that found nothing.
+	defer func() {
+		if recover() != nil {
+			texts = nil
+		}
+	}()
+	var src gozxing.LuminanceSource = newGraySource(g)
+	if inverted {
+		src = gozxing.NewInvertedLuminanceSource(src)
+	}
+	var bin gozxing.Binarizer
+	if global {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return nil
+	}
+	if results, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints); err == nil {
+		for _, r := range results {
+			texts = appendNew(texts, r.GetText())
+		}
+	}
+	if len(texts) == 0 {
+		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
+			texts = appendNew(texts, r.GetText())
+		}
+	}
+	return texts
+}
+
+func appendNew(list []string, s string) []string {
+	for _, t := range list {
+		if t == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

@@ -1,0 +1,121 @@
+package scanner
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"twofold/accounts"
+)
+
+// Found is what one QR payload means.
+type Found struct {
+	Accounts []*accounts.Account
+	Batch    *accounts.MigrationBatch // set for a Google Authenticator transfer code
+	Err      error                    // not an authenticator code, or a broken one
+}
+
+// Interpret turns a QR payload into accounts. A payload that is not an
+// authenticator code gets an error saying what it holds instead. A
+// transfer code with a broken entry returns the good accounts and the error.
+func Interpret(payload string) Found {
+	p := strings.TrimSpace(payload)
+	lower := strings.ToLower(p)
+	switch {
+	case strings.HasPrefix(lower, "otpauth://"):
+		a, err := accounts.ParseURI(p)
+		if err != nil {
+			return Found{Err: err}
+		}
+		return Found{Accounts: []*accounts.Account{a}}
+	case strings.HasPrefix(lower, accounts.MigrationScheme+":"):
+		b, err := accounts.ParseMigration(p)
+		if b == nil {
+			return Found{Err: err}
+		}
+		return Found{Accounts: b.Accounts, Batch: b, Err: err}
+	}
+	return Found{Err: fmt.Errorf("this QR code is not an authenticator code: it holds %s", describe(p))}
+}
+
+// describe says what a non-authenticator payload holds, briefly.
+func describe(p string) string {
+	lower := strings.ToLower(p)
+	short := p
+	if r := []rune(p); len(r) > 80 {
+		short = string(r[:77]) + "..."
+	}
+	switch {
+	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
+		if u, err := url.Parse(p); err == nil && u.Host != "" {
+			return "a web address: " + short
+		}
+	case strings.HasPrefix(lower, "wifi:"):
+		return "Wi-Fi settings" // never show the Wi-Fi password
+	case strings.HasPrefix(lower, "mailto:"):
+		return "an e-mail address: " + short
+	case strings.HasPrefix(lower, "tel:"):
+		return "a phone number: " + short
+	case strings.HasPrefix(lower, "begin:vcard"), strings.HasPrefix(lower, "mecard:"):
+		return "a contact card"
+	case strings.HasPrefix(lower, "geo:"):
+		return "a map location: " + short
+	case strings.HasPrefix(lower, "smsto:"), strings.HasPrefix(lower, "sms:"):
+		return "a text message"
+	case p == "":
+		return "nothing (it is empty)"
+	}
+	return fmt.Sprintf("text: %q", short)
+}
+
+// Transfers tracks the parts of Google Authenticator transfers seen so
+// far, to tell the user which are still missing.
+type Transfers struct {
+	parts map[int]map[int]bool // batch ID -> indexes seen
+	sizes map[int]int
+	order []int
+}
+
+// Add records a part.
+func (t *Transfers) Add(b *accounts.MigrationBatch) {
+	if t.parts == nil {
+		t.parts, t.sizes = map[int]map[int]bool{}, map[int]int{}
+	}
+	if t.parts[b.ID] == nil {
+		t.parts[b.ID] = map[int]bool{}
+		t.order = append(t.order, b.ID)
+	}
+	t.parts[b.ID][b.Index] = true
+	t.sizes[b.ID] = b.Size
+}
+
+// Status says, for each transfer seen, how many parts are scanned, e.g.
+// "2 of 3 scanned (missing: 2)"; complete transfers say "all 3 scanned".
+func (t *Transfers) Status() []string {
+	var out []string
+	for _, id := range t.order {
+		size, seen := t.sizes[id], len(t.parts[id])
+		if seen >= size {
+			out = append(out, fmt.Sprintf("Google Authenticator transfer: all %d of %d scanned", size, size))
+			continue
+		}
+		var missing []string
+		for i := 0; i < size; i++ {
+			if !t.parts[id][i] {
+				missing = append(missing, fmt.Sprint(i+1))
+			}
+		}
+		out = append(out, fmt.Sprintf("Google Authenticator transfer: %d of %d scanned (missing: %s)", seen, size, strings.Join(missing, ", ")))
+	}
+	return out
+}
+
+// Complete reports whether every transfer seen has all its parts.
+func (t *Transfers) Complete() bool {
+	for _, id := range t.order {
+		if len(t.parts[id]) < t.sizes[id] {
+			return false
+		}
+	}
+	return true
+}
