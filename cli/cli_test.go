@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"twofold/accounts"
+	"twofold/internal/qrcorpus"
 	"twofold/internal/testenv"
 )
 
@@ -72,6 +75,29 @@ func TestScripts(t *testing.T) {
 					}
 				}
 				ts.Fatalf("no %s in the list", args[0])
+			},
+			// qrpng FILE PAYLOAD: write a PNG holding PAYLOAD as a QR code.
+			"qrpng": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: qrpng FILE PAYLOAD")
+				}
+				ts.Check(os.MkdirAll(filepath.Dir(ts.MkAbs(args[0])), 0o755))
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), qrcorpus.PNG(args[1], 4), 0o644))
+			},
+			// transferpngs DIR N: a Google Authenticator transfer of N
+			// accounts, 2 a code, as DIR/part-1.png ...
+			"transferpngs": func(ts *testscript.TestScript, neg bool, args []string) {
+				var accts []*accounts.Account
+				for i := 0; i < atoi(ts, args[1]); i++ {
+					accts = append(accts, &accounts.Account{Issuer: "Bank", Name: fmt.Sprint("user", i), Kind: accounts.TOTP,
+						Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprint("secret-", i))})
+				}
+				uris, err := accounts.EncodeMigration(accts, 2)
+				ts.Check(err)
+				ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
+				for i, u := range uris {
+					ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[0]), fmt.Sprintf("part-%d.png", i+1)), qrcorpus.PNG(u, 3), 0o644))
+				}
 			},
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {

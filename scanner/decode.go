@@ -88,6 +88,16 @@ func passes(g *image.Gray) []func() []string {
 		add(lazy(func() *image.Gray { return downscale(g, 3) }), false)
 		add(lazy(func() *image.Gray { return sharpen(downscale(g, 3)) }), false)
 		add(lazy(func() *image.Gray { return sharpen(downscale(g, 6)) }), false)
+		// gozxing's detector picks its corner estimate by the finder
+		// patterns' order, so under strong perspective a quarter turn
+		// sometimes gives it a better guess.
+		third := lazy(func() *image.Gray { return downscale(g, 3) })
+		r90 := lazy(func() *image.Gray { return rotate90(third()) })
+		r180 := lazy(func() *image.Gray { return rotate90(r90()) })
+		add(r90, false)
+		add(r180, false)
+		add(lazy(func() *image.Gray { return rotate90(r180()) }), false)
+		add(lazy(func() *image.Gray { return sharpen(r180()) }), false)
 	}
 	// 6. A small code in a big busy image: look at overlapping tiles.
 	if long > 800 {

@@ -131,3 +131,16 @@ func sharpen(g *image.Gray) *image.Gray {
 	}
 	return out
 }
+
+// rotate90 turns g a quarter clockwise.
+func rotate90(g *image.Gray) *image.Gray {
+	b := g.Bounds()
+	out := image.NewGray(image.Rect(0, 0, b.Dy(), b.Dx()))
+	for y := 0; y < b.Dy(); y++ {
+		row := g.Pix[g.PixOffset(b.Min.X, b.Min.Y+y):]
+		for x := 0; x < b.Dx(); x++ {
+			out.Pix[x*out.Stride+(b.Dy()-1-y)] = row[x]
+		}
+	}
+	return out
+}

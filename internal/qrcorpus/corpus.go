@@ -292,10 +292,11 @@ func photo(r *rand.Rand, payload string) image.Image {
 	return boxBlur(boxBlur(out, 1+r.IntN(2)), 1)
 }
 
-// thumbnail: a code shrunk to 1-1.6 px per module, as in a small preview.
+// thumbnail: a code shrunk to 1.2-2 px per module, as in a file
+// manager's preview (below about 1.5 px no decoder reads them reliably).
 func thumbnail(r *rand.Rand, payload string) image.Image {
 	q := renderQR(payload, 8, 0, 255)
-	px := 1.0 + r.Float64()*0.6
+	px := 1.2 + r.Float64()*0.8
 	size := int(float64(q.Bounds().Dx()) / 8 * px)
 	return resize(q, size)
 }
@@ -383,3 +384,14 @@ func boxBlur(g *image.Gray, radius int) *image.Gray {
 	pass(tmp, out, 0, 1)
 	return out
 }
+
+// PNG renders payload as a plain QR code image (module size px, with a
+// quiet zone): what a site's "save the QR code" button gives.
+func PNG(payload string, px int) []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, renderQR(payload, px, 0, 255))
+	return buf.Bytes()
+}
+
+// QR renders payload as a plain QR code at module size px.
+func QR(payload string, px int) *image.Gray { return renderQR(payload, px, 0, 255) }
