@@ -49,8 +49,10 @@ const usage = `Usage:
   twofold add URI...                     otpauth:// or otpauth-migration:// ("-" reads lines from stdin)
   twofold add --secret S --issuer I --name N [--type totp|hotp|steam]
               [--algorithm SHA1|SHA256|SHA512] [--digits D] [--period P] [--counter C]
-  twofold add --image FILE|DIR...        add from QR codes in images (folders: recursively)
-  twofold scan FILE... [--json]          what the QR codes in images hold; changes nothing
+  twofold add --image FILE|DIR... | --screen | --clipboard
+                                         add from QR codes in images (folders: recursively)
+  twofold scan FILE|DIR... [--screen] [--clipboard] [--json]
+                                         what the QR codes hold; changes nothing
   twofold remove ID
   twofold vault info
   twofold vault protect --password|--keyring

@@ -188,6 +188,8 @@ func runAdd(s *session, args []string) error {
 	period := fs.Int("period", accounts.DefaultPeriod, "seconds per code (TOTP)")
 	counter := fs.Uint64("counter", 0, "counter (HOTP)")
 	image := fs.Bool("image", false, "the arguments are image files or folders holding QR codes")
+	screen := fs.Bool("screen", false, "add from QR codes on the screen")
+	clip := fs.Bool("clipboard", false, "add from a QR code image on the clipboard")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -195,13 +197,16 @@ func runAdd(s *session, args []string) error {
 	var found []*accounts.Account
 	var problems []string
 	switch {
-	case *secret != "" && (len(pos) > 0 || *image):
-		return usagef("give either URIs, --image or --secret, not two of them")
-	case *image:
-		if len(pos) == 0 {
+	case *secret != "" && (len(pos) > 0 || *image || *screen || *clip):
+		return usagef("give either URIs, images or --secret, not two of them")
+	case *image || *screen || *clip:
+		if *image && len(pos) == 0 {
 			return usagef("add --image wants image files or folders")
 		}
-		if found, problems, err = s.imageAccounts(pos); err != nil {
+		if !*image && len(pos) > 0 {
+			return usagef("give --image to add from image files")
+		}
+		if found, problems, err = s.imageAccounts(pos, *screen, *clip); err != nil {
 			return err
 		}
 	case *secret != "":

@@ -24,14 +24,13 @@ type scanLine struct {
 func runScan(s *session, args []string) error {
 	fs := s.flags("scan")
 	asJSON := fs.Bool("json", false, "print one JSON line per file")
+	screen := fs.Bool("screen", false, "scan every display")
+	clip := fs.Bool("clipboard", false, "scan the image on the clipboard")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
-		return usagef("scan wants one or more image files or folders")
-	}
-	results, err := s.scanPaths(files)
+	results, err := s.scanSources(files, *screen, *clip)
 	if err != nil {
 		return err
 	}
@@ -64,6 +63,31 @@ func runScan(s *session, args []string) error {
 	return nil
 }
 
+// scanSources scans files and folders, and the screen or clipboard if
+// asked; those appear as the files "screen" and "clipboard".
+func (s *session) scanSources(paths []string, screen, clip bool) ([]scanner.FileResult, error) {
+	if len(paths) == 0 && !screen && !clip {
+		return nil, usagef("give image files or folders, --screen or --clipboard")
+	}
+	var results []scanner.FileResult
+	if len(paths) > 0 {
+		r, err := s.scanPaths(paths)
+		if err != nil {
+			return nil, err
+		}
+		results = r
+	}
+	if screen {
+		texts, err := scanner.ScanScreen()
+		results = append(results, scanner.FileResult{File: "screen", Texts: texts, Err: err})
+	}
+	if clip {
+		texts, err := scanner.ScanClipboard()
+		results = append(results, scanner.FileResult{File: "clipboard", Texts: texts, Err: err})
+	}
+	return results, nil
+}
+
 // scanPaths scans files and folders, showing progress on a terminal.
 func (s *session) scanPaths(paths []string) ([]scanner.FileResult, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -82,8 +106,8 @@ func (s *session) scanPaths(paths []string) ([]scanner.FileResult, error) {
 
 // imageAccounts scans images for `add --image`: the accounts found, and
 // one problem sentence per file or code that gave none.
-func (s *session) imageAccounts(paths []string) ([]*accounts.Account, []string, error) {
-	results, err := s.scanPaths(paths)
+func (s *session) imageAccounts(paths []string, screen, clip bool) ([]*accounts.Account, []string, error) {
+	results, err := s.scanSources(paths, screen, clip)
 	if err != nil {
 		return nil, nil, err
 	}

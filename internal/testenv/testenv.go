@@ -66,3 +66,15 @@ func Display(t testing.TB) string {
 	}
 	return d
 }
+
+// SessionBus checks that a D-Bus session bus answers.
+func SessionBus(t testing.TB) {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		missing(t, "a D-Bus session (DBUS_SESSION_BUS_ADDRESS)")
+		return
+	}
+	if _, err := dbus.SessionBus(); err != nil {
+		missing(t, "a D-Bus session ("+err.Error()+")")
+	}
+}

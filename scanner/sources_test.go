@@ -1,0 +1,123 @@
+package scanner
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"twofold/internal/qrcorpus"
+	"twofold/internal/testenv"
+)
+
+// TestScanScreenX11 shows a QR code in a real window on the test's X
+// server (ImageMagick's display) and finds it on the screen.
+func TestScanScreenX11(t *testing.T) {
+	testenv.Display(t)
+	display := testenv.Tool(t, "display")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("XDG_SESSION_TYPE", "x11")
+	want := "otpauth://totp/Screen:carol?secret=JBSWY3DPEHPK3PXP&issuer=Screen"
+	img := filepath.Join(t.TempDir(), "qr.png")
+	os.WriteFile(img, qrcorpus.PNG(want, 4), 0o600)
+	cmd := exec.Command(display, "-geometry", "+150+120", "-title", "qr-on-screen", img)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	var got []string
+	var err error
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+		if got, err = ScanScreen(); err == nil {
+			break
+		}
+	}
+	if err != nil || !slices.Equal(got, []string{want}) {
+		t.Fatalf("ScanScreen = %v, %v", got, err)
+	}
+}
+
+// TestClipboardImage puts a QR image on the X clipboard with xclip (a
+// separate process, as another app would) and reads it back.
+func TestClipboardImage(t *testing.T) {
+	testenv.Display(t)
+	xclip := testenv.Tool(t, "xclip")
+	want := "otpauth://totp/Clip:dave?secret=JBSWY3DPEHPK3PXP&issuer=Clip"
+	img := filepath.Join(t.TempDir(), "qr.png")
+	os.WriteFile(img, qrcorpus.PNG(want, 4), 0o600)
+	// xclip forks a child that serves the selection: give it no pipes to
+	// hold open, or waiting for its output never ends.
+	if err := exec.Command(xclip, "-selection", "clipboard", "-t", "image/png", "-i", img).Run(); err != nil {
+		t.Fatalf("xclip: %v", err)
+	}
+	defer exec.Command(xclip, "-selection", "clipboard", "-i", "/dev/null").Run()
+	got, err := ClipboardImage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, err := DecodeImage(got, 0)
+	if err != nil || !slices.Equal(texts, []string{want}) {
+		t.Fatalf("decoded %v, %v", texts, err)
+	}
+	// Text on the clipboard is not an image.
+	c := exec.Command(xclip, "-selection", "clipboard", "-i")
+	c.Stdin = strings.NewReader("just text")
+	c.Run()
+	if _, err := ClipboardImage(); !errors.Is(err, ErrNoClipboardImage) {
+		t.Errorf("with text on the clipboard: %v, want ErrNoClipboardImage", err)
+	}
+}
+
+// fakePortal answers the desktop portal's Screenshot call on the test's
+// D-Bus session as xdg-desktop-portal does (no compositor runs here).
+type fakePortal struct {
+	conn *dbus.Conn
+	file string
+}
+
+func (p *fakePortal) Screenshot(sender dbus.Sender, parent string, opts map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
+	token, _ := opts["handle_token"].Value().(string)
+	path := dbus.ObjectPath(fmt.Sprintf("/org/freedesktop/portal/desktop/request/%s/%s", stripSender(string(sender)), token))
+	go func() {
+		time.Sleep(50 * time.Millisecond) // the user takes a moment
+		p.conn.Emit(path, portalResponse, uint32(0), map[string]dbus.Variant{"uri": dbus.MakeVariant("file://" + p.file)})
+	}()
+	return path, nil
+}
+
+func TestPortalScreenshot(t *testing.T) {
+	testenv.SessionBus(t)
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	want := "otpauth://totp/Wayland:erin?secret=JBSWY3DPEHPK3PXP&issuer=Wayland"
+	shot := filepath.Join(t.TempDir(), "Screenshot.png")
+	os.WriteFile(shot, qrcorpus.PNG(want, 4), 0o600)
+	p := &fakePortal{conn: conn, file: shot}
+	if err := conn.Export(p, portalPath, "org.freedesktop.portal.Screenshot"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := conn.RequestName(portalName, dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("cannot own %s: %v %v", portalName, reply, err)
+	}
+	defer conn.ReleaseName(portalName)
+
+	t.Setenv("WAYLAND_DISPLAY", "wayland-0")
+	got, err := ScanScreen()
+	if err != nil || !slices.Equal(got, []string{want}) {
+		t.Fatalf("ScanScreen over the portal = %v, %v", got, err)
+	}
+	if _, err := os.Stat(shot); !os.IsNotExist(err) {
+		t.Error("the portal's screenshot file was left on disk")
+	}
+}
