@@ -82,8 +82,9 @@ func passes(g *image.Gray) []func() []string {
 		func() []string { return decodeGray(g, false, true) },
 		func() []string { return decodeGray(g, true, true) },
 	)
-	// 5. A steep photo: coarser scales, sharpened.
+	// 5. A steep photo: coarser scales, a global threshold, sharpened.
 	if long > 1200 {
+		ps = append(ps, func() []string { return decodeGray(half(), false, true) })
 		add(lazy(func() *image.Gray { return sharpen(half()) }), false)
 		add(lazy(func() *image.Gray { return downscale(g, 3) }), false)
 		add(lazy(func() *image.Gray { return sharpen(downscale(g, 3)) }), false)
@@ -98,6 +99,13 @@ func passes(g *image.Gray) []func() []string {
 		add(r180, false)
 		add(lazy(func() *image.Gray { return rotate90(r180()) }), false)
 		add(lazy(func() *image.Gray { return sharpen(r180()) }), false)
+		turn := lazy(func() *image.Gray { return downscale(g, 6) })
+		for range 3 {
+			prev := turn
+			turn = lazy(func() *image.Gray { return rotate90(prev()) })
+			this := turn
+			add(lazy(func() *image.Gray { return sharpen(this()) }), false)
+		}
 	}
 	// 6. A small code in a big busy image: look at overlapping tiles.
 	if long > 800 {
