@@ -23,99 +23,38 @@ type codeList struct {
 	accts  []*accounts.Account
 	now    func() time.Time
 	widget *widget.List
+
+	onCopy, onNext, onDetails func(*accounts.Account)
 }
 
-// warnBelow is when the countdown turns to the warning colour.
+// warnBelow is when the countdown turns to the warning colour and the
+// next code is shown.
 const warnBelow = 5 * time.Second
 
 func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
 	l := &codeList{accts: accts, now: now}
 	l.widget = widget.NewList(
 		func() int { return len(l.accts) },
-		newRow,
-		func(id widget.ListItemID, o fyne.CanvasObject) { l.update(id, o.(*fyne.Container)) },
+		func() fyne.CanvasObject { return newRow(l) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(l.accts) {
+				o.(*row).show(l.accts[id], l.now())
+			}
+		},
 	)
+	// Click, or Space/Enter on the focused row: copy the code.
+	l.widget.OnSelected = func(id widget.ListItemID) {
+		l.widget.Unselect(id)
+		if id < len(l.accts) && l.onCopy != nil {
+			l.onCopy(l.accts[id])
+		}
+	}
 	return l
 }
 
-// Row layout: avatar | issuer over name | code over countdown.
-func newRow() fyne.CanvasObject {
-	circle := canvas.NewCircle(color.Transparent)
-	initials := canvas.NewText("", color.White)
-	initials.TextStyle.Bold = true
-	initials.Alignment = fyne.TextAlignCenter
-	avatar := container.NewGridWrap(fyne.NewSquareSize(36), container.NewStack(circle, container.NewCenter(initials)))
-
-	issuer := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	issuer.Truncation = fyne.TextTruncateEllipsis
-	name := widget.NewLabel("")
-	name.Truncation = fyne.TextTruncateEllipsis
-	code := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
-	code.SizeName = theme.SizeNameSubHeadingText
-	left := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	bar := widget.NewProgressBar()
-	bar.TextFormatter = func() string { return "" }
-	return container.NewBorder(nil, nil, container.NewCenter(avatar),
-		container.NewVBox(code, container.NewHBox(layout.NewSpacer(), left, container.NewGridWrap(fyne.NewSize(60, 8), bar))),
-		container.NewVBox(issuer, name))
-}
-
-func (l *codeList) update(id widget.ListItemID, row *fyne.Container) {
-	if id >= len(l.accts) {
-		return
-	}
-	a := l.accts[id]
-	now := l.now()
-	// Border puts the centre object first, then the leading and trailing ones.
-	text := row.Objects[0].(*fyne.Container).Objects
-	avatar := row.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*fyne.Container)
-	right := row.Objects[2].(*fyne.Container).Objects
-	circle := avatar.Objects[0].(*canvas.Circle)
-	initials := avatar.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text)
-	issuer, name := text[0].(*widget.Label), text[1].(*widget.Label)
-	codeLabel := right[0].(*widget.Label)
-	countdown := right[1].(*fyne.Container).Objects
-	left := countdown[1].(*widget.Label)
-	bar := countdown[2].(*fyne.Container).Objects[0].(*widget.ProgressBar)
-
-	title := a.Issuer
-	if title == "" {
-		title = a.Name
-	}
-	issuer.SetText(title)
-	name.SetText(a.Name)
-	if a.Issuer == "" {
-		name.SetText("")
-	}
-	circle.FillColor = avatarColor(title)
-	initials.Text = initialsOf(title)
-	initials.Refresh()
-	circle.Refresh()
-
-	code, err := a.Code(now)
-	if err != nil {
-		codeLabel.SetText("error")
-		return
-	}
-	codeLabel.SetText(accounts.GroupCode(code))
-	if a.Kind == accounts.HOTP {
-		left.SetText("counter")
-		left.Importance = widget.MediumImportance
-		bar.Hide()
-		return
-	}
-	rem := a.Remaining(now)
-	secs := int((rem + time.Second - 1) / time.Second)
-	left.SetText(fmt.Sprintf("%d s", secs))
-	// The number is always there too: colour is never the only signal.
-	if rem <= warnBelow {
-		left.Importance = widget.DangerImportance
-	} else {
-		left.Importance = widget.MediumImportance
-	}
-	left.Refresh()
-	bar.Show()
-	bar.SetValue(float64(rem) / float64(time.Duration(a.Period)*time.Second))
+func (l *codeList) setAccounts(accts []*accounts.Account) {
+	l.accts = accts
+	l.widget.Refresh()
 }
 
 // tick refreshes the visible rows once a second, on the second, until
@@ -130,6 +69,115 @@ func (l *codeList) tick(stop <-chan struct{}) {
 			fyne.Do(l.widget.Refresh)
 		}
 	}
+}
+
+// row is one account: avatar | issuer over name | code over countdown,
+// with buttons for HOTP's next code and the details.
+type row struct {
+	widget.BaseWidget
+	list      *codeList
+	acct      *accounts.Account
+	circle    *canvas.Circle
+	initials  *canvas.Text
+	issuer    *widget.Label
+	name      *widget.Label
+	code      *widget.Label
+	left      *widget.Label
+	nextCode  *widget.Label
+	bar       *widget.ProgressBar
+	nextBtn   *iconButton
+	detailBtn *iconButton
+	content   fyne.CanvasObject
+}
+
+func newRow(l *codeList) *row {
+	r := &row{list: l}
+	r.circle = canvas.NewCircle(color.Transparent)
+	r.initials = canvas.NewText("", color.White)
+	r.initials.TextStyle.Bold = true
+	r.initials.Alignment = fyne.TextAlignCenter
+	avatar := container.NewGridWrap(fyne.NewSquareSize(36), container.NewStack(r.circle, container.NewCenter(r.initials)))
+
+	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.issuer.Truncation = fyne.TextTruncateEllipsis
+	r.name = widget.NewLabel("")
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.code = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	r.code.SizeName = theme.SizeNameSubHeadingText
+	r.left = widget.NewLabel("")
+	r.nextCode = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	r.nextCode.Importance = widget.LowImportance
+	r.bar = widget.NewProgressBar()
+	r.bar.TextFormatter = func() string { return "" }
+	r.nextBtn = newIconButton(theme.MediaSkipNextIcon(), "Next code (advances the counter)", func() {
+		if r.acct != nil && l.onNext != nil {
+			l.onNext(r.acct)
+		}
+	})
+	r.detailBtn = newIconButton(theme.MoreVerticalIcon(), "Account details", func() {
+		if r.acct != nil && l.onDetails != nil {
+			l.onDetails(r.acct)
+		}
+	})
+	right := container.NewVBox(
+		container.NewHBox(layout.NewSpacer(), r.nextCode, r.code),
+		container.NewHBox(layout.NewSpacer(), r.left, container.NewGridWrap(fyne.NewSize(60, 8), r.bar), r.nextBtn),
+	)
+	r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
+		container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// show fills the row for account a at time now.
+func (r *row) show(a *accounts.Account, now time.Time) {
+	r.acct = a
+	title, sub := a.Issuer, a.Name
+	if title == "" {
+		title, sub = a.Name, ""
+	}
+	if a.Pinned {
+		title = "★ " + title
+	}
+	r.issuer.SetText(title)
+	r.name.SetText(sub)
+	r.circle.FillColor = avatarColor(a.Issuer + a.Name)
+	r.initials.Text = initialsOf(strings.TrimPrefix(title, "★ "))
+	r.circle.Refresh()
+	r.initials.Refresh()
+
+	code, err := a.Code(now)
+	if err != nil {
+		r.code.SetText("error")
+		return
+	}
+	r.code.SetText(accounts.GroupCode(code))
+	if a.Kind == accounts.HOTP {
+		r.left.SetText("")
+		r.nextCode.SetText("")
+		r.bar.Hide()
+		r.nextBtn.Show()
+		return
+	}
+	r.nextBtn.Hide()
+	r.bar.Show()
+	rem := a.Remaining(now)
+	secs := int((rem + time.Second - 1) / time.Second)
+	r.left.SetText(fmt.Sprintf("%d s", secs))
+	r.bar.SetValue(float64(rem) / float64(time.Duration(a.Period)*time.Second))
+	// In the last seconds: the warning colour, and the next code beside
+	// it. The number is always there too: colour is never the only signal.
+	if rem <= warnBelow {
+		r.left.Importance = widget.DangerImportance
+		next, _ := a.Code(now.Add(rem))
+		r.nextCode.SetText("next " + accounts.GroupCode(next))
+	} else {
+		r.left.Importance = widget.MediumImportance
+		r.nextCode.SetText("")
+	}
+	r.left.Refresh()
 }
 
 func initialsOf(s string) string {

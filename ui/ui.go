@@ -1,10 +1,12 @@
-// Package ui is Twofold's Fyne GUI. It is thin: it shows what package
-// accounts computes and owns no logic of its own.
+// Package ui is Twofold's Fyne GUI. It is thin: it shows what packages
+// accounts and scanner compute and owns no logic of its own. Updates from
+// goroutines go through fyne.Do; colours come from the theme.
 package ui
 
 import (
 	"errors"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -24,40 +26,87 @@ func Run(path string) int {
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Twofold")
-	w.Resize(fyne.NewSize(460, 620))
-	show(w, path)
+	w.Resize(fyne.NewSize(480, 640))
+	g := newGUI(a, w, path, time.Now)
+	g.start()
+	w.SetOnClosed(g.close)
 	w.ShowAndRun()
 	return 0
 }
 
-// show puts the right view in the window: the codes, an unlock form, or
-// a message saying why neither can be shown.
-func show(w fyne.Window, explicitPath string) {
-	path, err := accounts.VaultPath(explicitPath)
-	if err != nil {
-		w.SetContent(message("Twofold cannot find its vault", err.Error()))
+// gui is one window on one vault.
+type gui struct {
+	app   fyne.App
+	win   fyne.Window
+	path  string
+	now   func() time.Time
+	vault *accounts.Vault // nil before the vault exists or while locked
+
+	main      *mainView
+	clipDelay time.Duration // clear a copied code after this long
+}
+
+func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time) *gui {
+	g := &gui{app: a, win: w, now: now, clipDelay: 30 * time.Second}
+	g.path, _ = accounts.VaultPath(explicitPath)
+	return g
+}
+
+// start opens the vault (or shows why it cannot, or the unlock form).
+func (g *gui) start() {
+	if g.path == "" {
+		g.win.SetContent(message("Twofold cannot find its vault", "The user's config folder is unknown; start Twofold with --vault PATH."))
 		return
 	}
-	v, err := accounts.Read(path, accounts.KeyringSlot{})
+	v, err := accounts.Open(g.path, accounts.KeyringSlot{})
 	switch {
 	case err == nil:
-		showCodes(w, v.Accounts)
+		g.showMain(v)
 	case errors.Is(err, accounts.ErrNoVault):
-		w.SetContent(message("No accounts yet", "Add one from a terminal: twofold add 'otpauth://…'"))
-	case hasSlot(path, accounts.SlotPassword):
-		w.SetContent(unlockForm(path, func(v *accounts.Vault) { showCodes(w, v.Accounts) }))
+		g.showMain(nil) // created at the first add
+	case errors.Is(err, accounts.ErrInUse):
+		g.win.SetContent(message("Twofold is already running", "Another Twofold window has this vault open. Use that one, or close it first."))
+	case hasSlot(g.path, accounts.SlotPassword):
+		g.showUnlock()
 	default:
-		w.SetContent(message("The vault cannot be opened", err.Error()))
+		g.win.SetContent(message("The vault cannot be opened", sentence(err)))
 	}
 }
 
-func showCodes(w fyne.Window, accts []*accounts.Account) {
-	list := newCodeList(accts, time.Now)
-	w.SetContent(list.widget)
-	w.Canvas().Focus(list.widget)
-	stop := make(chan struct{})
-	w.SetOnClosed(func() { close(stop) })
-	go list.tick(stop)
+func (g *gui) showMain(v *accounts.Vault) {
+	g.vault = v
+	g.main = newMainView(g)
+	g.win.SetContent(g.main.content)
+	g.win.SetMainMenu(g.menu())
+	g.main.focusList()
+}
+
+func (g *gui) showUnlock() {
+	g.win.SetMainMenu(nil)
+	g.win.SetContent(unlockForm(g.path, func(v *accounts.Vault) { g.showMain(v) }))
+}
+
+// lock closes the vault (its key leaves memory) and shows the unlock form.
+// Only a vault with a password slot can be locked: a keyring vault would
+// reopen without asking.
+func (g *gui) lock() {
+	if g.vault == nil || !hasSlot(g.path, accounts.SlotPassword) {
+		g.main.toast("Locking needs a vault password: add one with 'twofold vault protect --password'.")
+		return
+	}
+	g.main.stop()
+	g.vault.Close()
+	g.vault = nil
+	g.showUnlock()
+}
+
+func (g *gui) close() {
+	if g.main != nil {
+		g.main.stop()
+	}
+	if g.vault != nil {
+		g.vault.Close()
+	}
 }
 
 func hasSlot(path, slot string) bool {
@@ -78,7 +127,7 @@ func message(title, detail string) fyne.CanvasObject {
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	d := widget.NewLabelWithStyle(detail, fyne.TextAlignCenter, fyne.TextStyle{})
 	d.Wrapping = fyne.TextWrapWord
-	return container.NewCenter(container.NewVBox(t, d))
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(380, 160), container.NewVBox(t, d)))
 }
 
 // unlockForm asks for the vault password. Argon2id takes a moment, so
@@ -89,6 +138,7 @@ func unlockForm(path string, opened func(*accounts.Vault)) fyne.CanvasObject {
 	entry.SetPlaceHolder("Vault password")
 	status := widget.NewLabel("")
 	status.Importance = widget.DangerImportance
+	status.Wrapping = fyne.TextWrapWord
 	var button *widget.Button
 	try := func() {
 		pw := []byte(entry.Text)
@@ -99,7 +149,8 @@ func unlockForm(path string, opened func(*accounts.Vault)) fyne.CanvasObject {
 		entry.Disable()
 		status.SetText("Unlocking…")
 		go func() {
-			v, err := accounts.Read(path, &accounts.PasswordSlot{Password: pw})
+			v, err := accounts.Open(path, accounts.KeyringSlot{}, &accounts.PasswordSlot{Password: pw})
+			clear(pw)
 			if err != nil {
 				time.Sleep(time.Second)
 			}
@@ -118,15 +169,36 @@ func unlockForm(path string, opened func(*accounts.Vault)) fyne.CanvasObject {
 	button = widget.NewButton("Unlock", try)
 	button.Importance = widget.HighImportance
 	entry.OnSubmitted = func(string) { try() }
-	return container.NewCenter(container.NewVBox(
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(320, 200), container.NewVBox(
 		widget.NewLabelWithStyle("Twofold is locked", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		container.NewGridWrap(fyne.NewSize(280, entry.MinSize().Height), entry),
-		button, status))
+		entry, button, status)))
 }
 
 func unlockError(err error) string {
-	if errors.Is(err, accounts.ErrWrongPassword) {
+	switch {
+	case errors.Is(err, accounts.ErrWrongPassword):
 		return "Wrong password. Try again."
+	case errors.Is(err, accounts.ErrInUse):
+		return "Another Twofold window has this vault open."
 	}
-	return "The vault cannot be opened: " + err.Error()
+	return sentence(err)
+}
+
+// sentence is an error as the one sentence a dialog shows.
+func sentence(err error) string {
+	switch {
+	case errors.Is(err, accounts.ErrDamaged):
+		return "The vault file is damaged. Earlier copies are kept beside it; 'twofold vault info' lists them."
+	case errors.Is(err, accounts.ErrKeyringUnavailable):
+		return "The system keyring is not reachable, and the vault's key is kept there. Start or unlock the keyring and try again."
+	case errors.Is(err, accounts.ErrKeyMissing):
+		return "The system keyring holds no key for this vault."
+	case errors.Is(err, accounts.ErrNewerVersion):
+		return "This vault was written by a newer Twofold. Update Twofold to open it."
+	}
+	r := []rune(err.Error())
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r) + "."
 }

@@ -13,7 +13,9 @@ import (
 	"twofold/accounts"
 )
 
-// labels returns the texts of every label drawn in o.
+var cheap = accounts.Argon2Params{Time: 1, Memory: 8, Threads: 1}
+
+// labels returns the visible labels drawn in o, by text.
 func labels(o fyne.CanvasObject) map[string]*widget.Label {
 	out := map[string]*widget.Label{}
 	for _, obj := range test.LaidOutObjects(o) {
@@ -24,89 +26,32 @@ func labels(o fyne.CanvasObject) map[string]*widget.Label {
 	return out
 }
 
-func TestCodeListShowsCodesAndCountdown(t *testing.T) {
-	test.NewTempApp(t)
-	rfc := []byte("12345678901234567890")
-	accts := []*accounts.Account{
-		{Issuer: "RFC", Name: "totp", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 8, Period: 30, Secret: rfc},
-		{Issuer: "RFC", Name: "hotp", Kind: accounts.HOTP, Algorithm: accounts.SHA1, Digits: 6, Counter: 0, Secret: rfc},
-		{Issuer: "Slow Bank", Name: "me", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 60, Secret: rfc},
-	}
-	at := time.Unix(59, 0) // RFC 6238: 94287082 at T=59
-	l := newCodeList(accts, func() time.Time { return at })
-	w := test.NewTempWindow(t, l.widget)
-	w.Resize(fyne.NewSize(460, 400))
-
-	got := labels(w.Content())
-	for _, want := range []string{"9428 7082", "755 224", "RFC", "Slow Bank", "counter"} {
-		if got[want] == nil {
-			t.Errorf("no label %q among %v", want, keys(got))
+// find returns the first object of type T in o whose test accepts it.
+func find[T fyne.CanvasObject](t *testing.T, o fyne.CanvasObject, ok func(T) bool) T {
+	t.Helper()
+	for _, obj := range test.LaidOutObjects(o) {
+		if v, is := obj.(T); is && obj.Visible() && ok(v) {
+			return v
 		}
 	}
-	// 1 s left of the 30 s period: shown as a number and in the warning colour.
-	if l := got["1 s"]; l == nil || l.Importance != widget.DangerImportance {
-		t.Errorf("the 30 s account's countdown is not a warning '1 s': %v", keys(got))
-	}
-	// The 60 s account ticks on its own period.
-	if l := got["1 s"]; l == nil {
-		t.Error("no countdown")
-	}
-	at = time.Unix(61, 0)
-	l.widget.Refresh()
-	got = labels(w.Content())
-	if got["29 s"] == nil || got["59 s"] == nil {
-		t.Errorf("after 2 s: want 29 s and 59 s countdowns, got %v", keys(got))
-	}
-	if got["29 s"].Importance == widget.DangerImportance {
-		t.Error("29 s left is shown as a warning")
-	}
+	var zero T
+	t.Fatalf("no %T found", zero)
+	return zero
 }
 
-func TestUnlockFormRejectsWrongPassword(t *testing.T) {
-	test.NewTempApp(t)
-	path := filepath.Join(t.TempDir(), "vault.twofold")
-	cheap := accounts.Argon2Params{Time: 1, Memory: 8, Threads: 1}
-	v, err := accounts.Create(path, &accounts.PasswordSlot{Password: []byte("right"), Params: cheap})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-
-	opened := make(chan *accounts.Vault, 1)
-	form := unlockForm(path, func(v *accounts.Vault) { opened <- v })
-	w := test.NewTempWindow(t, form)
-	var entry *widget.Entry
-	var button *widget.Button
-	for _, o := range test.LaidOutObjects(w.Content()) {
-		switch o := o.(type) {
-		case *widget.Entry:
-			entry = o
-		case *widget.Button:
-			button = o
-		}
-	}
-	test.Type(entry, "wrong")
-	test.Tap(button)
-	waitFor(t, func() bool { return labels(w.Content())["Wrong password. Try again."] != nil })
-	if entry.Text != "" {
-		t.Error("the wrong password stays in the field")
-	}
-	select {
-	case <-opened:
-		t.Fatal("a wrong password opened the vault")
-	default:
-	}
-	waitFor(t, func() bool { return !button.Disabled() })
-	test.Type(entry, "right")
-	test.Tap(button)
-	select {
-	case <-opened:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the right password did not open the vault")
-	}
+func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	return find(t, o, func(b *widget.Button) bool { return b.Text == text })
 }
 
-func waitFor(t *testing.T, cond func() bool) {
+func keys(m map[string]*widget.Label) string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return strings.Join(out, " | ")
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		ok := false
@@ -115,15 +60,208 @@ func waitFor(t *testing.T, cond func() bool) {
 			return
 		}
 	}
-	t.Fatal("timed out")
+	t.Fatalf("timed out waiting for %s", what)
 }
 
-func keys(m map[string]*widget.Label) string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
+var rfc = []byte("12345678901234567890")
+
+// newTestGUI is the app on a password vault holding accts, at time at.
+func newTestGUI(t *testing.T, at *time.Time, accts ...*accounts.Account) (*gui, fyne.Window) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	v, err := accounts.Create(path, &accounts.PasswordSlot{Password: []byte("right"), Params: cheap})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return strings.Join(out, ", ")
+	for _, acct := range accts {
+		if err := v.Add(acct); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v.Save()
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(480, 640))
+	g := newGUI(a, w, path, func() time.Time { return *at })
+	g.showMain(v)
+	t.Cleanup(g.close)
+	return g, w
+}
+
+func testAccounts() []*accounts.Account {
+	return []*accounts.Account{
+		{Issuer: "RFC", Name: "totp", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 8, Period: 30, Secret: rfc},
+		{Issuer: "Counter Co", Name: "hotp", Kind: accounts.HOTP, Algorithm: accounts.SHA1, Digits: 6, Counter: 0, Secret: rfc},
+		{Issuer: "Slow Bank", Name: "me", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 60, Secret: []byte("another secret!")},
+	}
+}
+
+func TestCodesCountdownAndNextCode(t *testing.T) {
+	at := time.Unix(59, 0) // RFC 6238: 94287082 at T=59, 1 s left
+	_, w := newTestGUI(t, &at, testAccounts()...)
+	got := labels(w.Content())
+	for _, want := range []string{"9428 7082", "755 224", "RFC", "Slow Bank"} {
+		if got[want] == nil {
+			t.Errorf("no label %q among %s", want, keys(got))
+		}
+	}
+	// 1 s left of the 30 s period: a number, the warning colour, the next code.
+	if l := got["1 s"]; l == nil || l.Importance != widget.DangerImportance {
+		t.Errorf("no warning '1 s' countdown among %s", keys(got))
+	}
+	next, _ := (&accounts.Account{Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 8, Period: 30, Secret: rfc}).Code(time.Unix(60, 0))
+	if got["next "+accounts.GroupCode(next)] == nil {
+		t.Errorf("the next code %s is not shown: %s", next, keys(got))
+	}
+	at = time.Unix(61, 0)
+	fyne.DoAndWait(func() { w.Content().Refresh() })
+	got = labels(w.Content())
+	// The 30 s and the 60 s accounts tick on their own periods.
+	if got["29 s"] == nil || got["59 s"] == nil {
+		t.Errorf("after 2 s: want 29 s and 59 s, got %s", keys(got))
+	}
+	if got["29 s"] != nil && got["29 s"].Importance == widget.DangerImportance {
+		t.Error("29 s left is shown as a warning")
+	}
+}
+
+func TestSearchFilters(t *testing.T) {
+	at := time.Unix(100, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	test.Type(g.main.search, "bank")
+	if n := len(g.main.list.accts); n != 1 || g.main.list.accts[0].Issuer != "Slow Bank" {
+		t.Fatalf("search 'bank' shows %d accounts", n)
+	}
+	if labels(w.Content())["RFC"] != nil {
+		t.Error("RFC is still shown")
+	}
+	g.main.search.SetText("")
+	if n := len(g.main.list.accts); n != 3 {
+		t.Errorf("clearing the search shows %d accounts, want 3", n)
+	}
+}
+
+func TestCopyAndClipboardClear(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, _ := newTestGUI(t, &at, testAccounts()...)
+	g.clipDelay = 100 * time.Millisecond
+	fyne.DoAndWait(func() { g.main.list.widget.Select(0) }) // a click on the first row
+	clip := g.app.Clipboard()
+	var first string
+	fyne.DoAndWait(func() { first = clip.Content() })
+	if first != "755224" { // Counter Co sorts first: HOTP counter 0
+		t.Fatalf("clipboard holds %q, want the first row's code 755224", first)
+	}
+	waitFor(t, "the clipboard to be cleared", func() bool { return clip.Content() == "" })
+
+	// Something else copied since is left alone.
+	fyne.DoAndWait(func() { g.main.copy(g.main.list.accts[0]) })
+	fyne.DoAndWait(func() { clip.SetContent("the user's own text") })
+	time.Sleep(300 * time.Millisecond)
+	fyne.DoAndWait(func() { first = clip.Content() })
+	if first != "the user's own text" {
+		t.Errorf("the clear removed the user's own clipboard: %q", first)
+	}
+}
+
+func TestHOTPNextPersists(t *testing.T) {
+	at := time.Unix(100, 0)
+	g, _ := newTestGUI(t, &at, testAccounts()...)
+	var hotp *accounts.Account
+	for _, a := range g.vault.Accounts {
+		if a.Kind == accounts.HOTP {
+			hotp = a
+		}
+	}
+	fyne.DoAndWait(func() { g.main.next(hotp) })
+	v, err := accounts.Read(g.path, &accounts.PasswordSlot{Password: []byte("right")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range v.Accounts {
+		if a.Kind == accounts.HOTP && a.Counter != 1 {
+			t.Errorf("counter on disk %d, want 1", a.Counter)
+		}
+	}
+}
+
+func TestManualEntry(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at)
+	fyne.DoAndWait(g.addManual)
+	form := w.Canvas().Overlays().Top()
+	entries := []*widget.Entry{}
+	for _, o := range test.LaidOutObjects(form) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	}
+	issuer, secret := entries[0], entries[2]
+	add := button(t, form, "Add")
+	test.Type(issuer, "GitHub")
+	test.Type(secret, "not base32!")
+	if !add.Disabled() {
+		t.Error("Add is enabled with an invalid secret")
+	}
+	secret.SetText("")
+	test.Type(secret, "gezd gnbv gy3t qojq gezd gnbv gy3t qojq")
+	if add.Disabled() {
+		t.Fatal("Add is disabled with a valid secret")
+	}
+	test.Tap(add)
+	if n := len(g.vault.Accounts); n != 1 || g.vault.Accounts[0].Issuer != "GitHub" || string(g.vault.Accounts[0].Secret) != string(rfc) {
+		t.Fatalf("vault holds %d accounts: %+v", n, g.vault.Accounts)
+	}
+	// The result shows the live code to finish the site's setup.
+	result := w.Canvas().Overlays().Top()
+	got := labels(result)
+	if got["Enter this code on the site to finish setting up:"] == nil || got["287 082"] == nil {
+		t.Errorf("the result does not show the code: %s", keys(got))
+	}
+}
+
+func TestDeleteAsksFirst(t *testing.T) {
+	at := time.Unix(100, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	target := g.main.list.accts[0]
+	fyne.DoAndWait(func() { g.main.details(target) })
+	test.Tap(button(t, w.Canvas().Overlays().Top(), "Delete…"))
+	if len(g.vault.Accounts) != 3 {
+		t.Fatal("deleted without asking")
+	}
+	confirm := w.Canvas().Overlays().Top()
+	if labels(confirm)["Delete "+target.Label()+"?"] == nil && !strings.Contains(keys(labels(confirm)), "Make sure you can still sign in") {
+		t.Errorf("no confirmation shown: %s", keys(labels(confirm)))
+	}
+	test.Tap(button(t, confirm, "Yes"))
+	if len(g.vault.Accounts) != 2 {
+		t.Fatalf("%d accounts after confirming", len(g.vault.Accounts))
+	}
+	v, _ := accounts.Read(g.path, &accounts.PasswordSlot{Password: []byte("right")})
+	if len(v.Accounts) != 2 {
+		t.Errorf("the deletion was not saved: %d on disk", len(v.Accounts))
+	}
+}
+
+func TestLockRejectsWrongPassword(t *testing.T) {
+	at := time.Unix(100, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	fyne.DoAndWait(g.lock)
+	if g.vault != nil {
+		t.Fatal("the vault is still open after locking")
+	}
+	entry := find(t, w.Content(), func(e *widget.Entry) bool { return e.Password })
+	unlock := button(t, w.Content(), "Unlock")
+	test.Type(entry, "wrong")
+	test.Tap(unlock)
+	waitFor(t, "the wrong-password message", func() bool { return labels(w.Content())["Wrong password. Try again."] != nil })
+	if g.vault != nil || entry.Text != "" {
+		t.Fatal("a wrong password opened the vault or stayed in the field")
+	}
+	waitFor(t, "the button to come back", func() bool { return !unlock.Disabled() })
+	test.Type(entry, "right")
+	test.Tap(unlock)
+	waitFor(t, "the vault to open", func() bool { return g.vault != nil && len(g.vault.Accounts) == 3 })
 }
 
 func TestInitials(t *testing.T) {

@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
+	"twofold/scanner"
+)
+
+// found is what an add action turned up, before it goes into the vault.
+type found struct {
+	accounts  []*accounts.Account
+	problems  []string
+	transfers scanner.Transfers
+}
+
+func (f *found) payloads(source string, texts []string) {
+	for _, t := range texts {
+		r := scanner.Interpret(t)
+		if r.Batch != nil {
+			f.transfers.Add(r.Batch)
+		}
+		if r.Err != nil {
+			f.problems = append(f.problems, source+": "+sentence(r.Err))
+		}
+		f.accounts = append(f.accounts, r.Accounts...)
+	}
+}
+
+func (f *found) files(results []scanner.FileResult) {
+	for _, r := range results {
+		if r.Err != nil {
+			f.problems = append(f.problems, sentence(r.Err))
+			continue
+		}
+		f.payloads(r.File, r.Texts)
+	}
+}
+
+// addManual is the form for a key typed from a site's setup page.
+func (g *gui) addManual() {
+	issuer, name, secret := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	issuer.SetPlaceHolder("e.g. GitHub")
+	name.SetPlaceHolder("e.g. you@example.com")
+	secret.SetPlaceHolder("the key the site shows, e.g. JBSW Y3DP EHPK 3PXP")
+	// Validated as typed: the form's Add button stays off until it is base32.
+	secret.Validator = func(s string) error {
+		_, err := accounts.DecodeSecret(s)
+		return err
+	}
+	kind := widget.NewSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)", "Steam"}, nil)
+	kind.SetSelectedIndex(0)
+	algo := widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
+	algo.SetSelectedIndex(0)
+	digits := widget.NewSelect([]string{"6", "7", "8"}, nil)
+	digits.SetSelectedIndex(0)
+	period, counter := widget.NewEntry(), widget.NewEntry()
+	period.SetText("30")
+	counter.SetText("0")
+	period.Validator = intIn(1, accounts.MaxPeriod, "seconds")
+	counter.Validator = intIn(0, 1<<62, "counter")
+	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced", widget.NewForm(
+		widget.NewFormItem("Type", kind), widget.NewFormItem("Algorithm", algo),
+		widget.NewFormItem("Digits", digits), widget.NewFormItem("Period (s)", period),
+		widget.NewFormItem("Counter", counter))))
+	form := widget.NewForm(
+		widget.NewFormItem("Issuer", issuer), widget.NewFormItem("Account", name),
+		widget.NewFormItem("Secret key", secret), widget.NewFormItem("", advanced))
+	hint := widget.NewLabel("")
+	hint.Importance = widget.DangerImportance
+	hint.Wrapping = fyne.TextWrapWord
+	var d *dialog.CustomDialog
+	addBtn := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), func() {
+		key, _ := accounts.DecodeSecret(secret.Text)
+		p, _ := strconv.Atoi(period.Text)
+		c, _ := strconv.ParseUint(counter.Text, 10, 64)
+		dg, _ := strconv.Atoi(digits.Selected)
+		a := &accounts.Account{Issuer: strings.TrimSpace(issuer.Text), Name: strings.TrimSpace(name.Text),
+			Kind:      []accounts.Kind{accounts.TOTP, accounts.HOTP, accounts.Steam}[kind.SelectedIndex()],
+			Algorithm: accounts.Algorithm(algo.Selected), Digits: dg, Period: p, Counter: c, Secret: key}
+		switch a.Kind {
+		case accounts.HOTP:
+			a.Period = 0
+		case accounts.Steam:
+			a.Digits, a.Algorithm = accounts.SteamDigits, accounts.SHA1
+		}
+		d.Hide()
+		g.add(&found{accounts: []*accounts.Account{a}})
+	})
+	addBtn.Importance = widget.HighImportance
+	// Checked as typed: Add stays off, with the reason shown, until the
+	// entry is complete.
+	check := func(string) {
+		var problem string
+		switch {
+		case strings.TrimSpace(issuer.Text) == "" && strings.TrimSpace(name.Text) == "":
+			problem = "Give an issuer or an account name."
+		case secret.Validate() != nil:
+			if strings.TrimSpace(secret.Text) != "" {
+				problem = "The secret key " + strings.TrimPrefix(secret.Validate().Error(), "bad secret: ") + "."
+			}
+		case period.Validate() != nil:
+			problem = "The period " + period.Validate().Error() + "."
+		case counter.Validate() != nil:
+			problem = "The counter " + counter.Validate().Error() + "."
+		}
+		hint.SetText(problem)
+		if problem != "" || strings.TrimSpace(secret.Text) == "" {
+			addBtn.Disable()
+		} else {
+			addBtn.Enable()
+		}
+	}
+	for _, e := range []*widget.Entry{issuer, name, secret, period, counter} {
+		e.OnChanged = check
+	}
+	check("")
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons("Enter a key", container.NewBorder(nil,
+		container.NewVBox(hint, container.NewGridWithColumns(2, cancel, addBtn)), nil, nil, form), g.win)
+	d.Resize(fyne.NewSize(460, 440))
+	d.Show()
+	g.win.Canvas().Focus(issuer)
+}
+
+func intIn(lo, hi int, what string) func(string) error {
+	return func(s string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("%s must be a whole number from %d to %d", what, lo, hi)
+		}
+		return nil
+	}
+}
+
+func imageFilter() storage.FileFilter { return storage.NewExtensionFileFilter(scanner.Extensions) }
+
+func (g *gui) addFromFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		g.scanWithProgress([]string{path})
+	}, g.win)
+	d.SetFilter(imageFilter())
+	d.Show()
+}
+
+func (g *gui) addFromFolder() {
+	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil || u == nil {
+			return
+		}
+		g.scanWithProgress([]string{u.Path()})
+	}, g.win)
+}
+
+// scanWithProgress scans files and folders off the UI goroutine, with a
+// progress bar and a Cancel button.
+func (g *gui) scanWithProgress(paths []string) {
+	bar := widget.NewProgressBar()
+	label := widget.NewLabel("Looking for images…")
+	ctx, cancel := context.WithCancel(context.Background())
+	var d *dialog.CustomDialog
+	cancelBtn := widget.NewButton("Cancel", func() { cancel() })
+	d = dialog.NewCustomWithoutButtons("Scanning images", container.NewVBox(label, bar, cancelBtn), g.win)
+	d.Resize(fyne.NewSize(380, 160))
+	d.Show()
+	go func() {
+		results, err := scanner.ScanPaths(ctx, paths, func(done, total int, file string) {
+			fyne.Do(func() {
+				bar.SetValue(float64(done) / float64(total))
+				label.SetText(fmt.Sprintf("%d of %d images", done, total))
+			})
+		})
+		cancelled := ctx.Err() != nil
+		cancel()
+		fyne.Do(func() {
+			d.Hide()
+			if err != nil {
+				g.main.showError(err)
+				return
+			}
+			f := &found{}
+			var kept []scanner.FileResult
+			for _, r := range results {
+				if !errors.Is(r.Err, context.Canceled) {
+					kept = append(kept, r)
+				}
+			}
+			f.files(kept)
+			if cancelled {
+				f.problems = append(f.problems, fmt.Sprintf("Stopped after %d of %d images.", len(kept), len(results)))
+			}
+			g.add(f)
+		})
+	}()
+}
+
+// addFromScreen hides the window so it does not cover the code, then
+// scans every display.
+func (g *gui) addFromScreen() {
+	g.win.Hide()
+	go func() {
+		time.Sleep(400 * time.Millisecond) // let the desktop redraw without us
+		texts, err := scanner.ScanScreen()
+		fyne.Do(func() {
+			g.win.Show()
+			if err != nil {
+				g.main.showError(err)
+				return
+			}
+			f := &found{}
+			f.payloads("The screen", texts)
+			g.add(f)
+		})
+	}()
+}
+
+// paste adds from the clipboard: otpauth links as text, else an image.
+func (g *gui) paste() {
+	if text := strings.TrimSpace(g.app.Clipboard().Content()); text != "" {
+		f := &found{}
+		f.payloads("The clipboard", lines(text))
+		g.add(f)
+		return
+	}
+	texts, err := scanner.ScanClipboard()
+	if err != nil {
+		g.main.showError(err)
+		return
+	}
+	f := &found{}
+	f.payloads("The clipboard's image", texts)
+	g.add(f)
+}
+
+// dropped takes image files and text files of otpauth links.
+func (g *gui) dropped(_ fyne.Position, uris []fyne.URI) {
+	var images []string
+	f := &found{}
+	for _, u := range uris {
+		if strings.EqualFold(u.Extension(), ".txt") {
+			r, err := storage.Reader(u)
+			if err != nil {
+				f.problems = append(f.problems, sentence(err))
+				continue
+			}
+			var text strings.Builder
+			sc := bufio.NewScanner(r)
+			for sc.Scan() {
+				text.WriteString(sc.Text() + "\n")
+			}
+			r.Close()
+			f.payloads(u.Name(), lines(text.String()))
+			continue
+		}
+		images = append(images, u.Path())
+	}
+	if len(images) == 0 {
+		g.add(f)
+		return
+	}
+	if len(f.accounts) > 0 || len(f.problems) > 0 {
+		g.add(f)
+	}
+	g.scanWithProgress(images)
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// add puts what was found into the vault (creating it on first use) and
+// shows the result: each new account's live code, to finish the site's
+// setup, the duplicates skipped, and what went wrong.
+func (g *gui) add(f *found) {
+	if len(f.accounts) == 0 {
+		msg := "No account was found."
+		if len(f.problems) > 0 {
+			msg = strings.Join(f.problems, "\n")
+		}
+		dialog.ShowInformation("Nothing added", msg, g.win)
+		return
+	}
+	if g.vault == nil {
+		g.createVault(func() { g.add(f) })
+		return
+	}
+	var added []*accounts.Account
+	var skipped []string
+	for _, a := range f.accounts {
+		if err := g.vault.Add(a); err != nil {
+			if errors.Is(err, accounts.ErrDuplicate) {
+				skipped = append(skipped, a.Label())
+			} else {
+				f.problems = append(f.problems, a.Label()+": "+sentence(err))
+			}
+			continue
+		}
+		added = append(added, a)
+	}
+	if len(added) > 0 {
+		if err := g.vault.Save(); err != nil {
+			// Nothing is lost: take them out again and say why.
+			for _, a := range added {
+				g.vault.Remove(a.ID)
+			}
+			g.main.showError(err)
+			return
+		}
+	}
+	g.main.refilter()
+	g.showAdded(added, skipped, f)
+}
+
+func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
+	var parts []fyne.CanvasObject
+	var list *codeList
+	if len(added) > 0 {
+		parts = append(parts, widget.NewLabel("Enter this code on the site to finish setting up:"))
+		list = newCodeList(added, g.now)
+		list.onCopy = g.main.copy
+		rows := min(len(added), 4)
+		parts = append(parts, container.NewGridWrap(fyne.NewSize(420, float32(rows)*76), list.widget))
+	}
+	var notes []string
+	notes = append(notes, f.transfers.Status()...)
+	for _, s := range skipped {
+		notes = append(notes, s+" is already in the vault; skipped.")
+	}
+	notes = append(notes, f.problems...)
+	if len(notes) > 0 {
+		l := widget.NewLabel(strings.Join(notes, "\n"))
+		l.Wrapping = fyne.TextWrapWord
+		parts = append(parts, l)
+	}
+	title := fmt.Sprintf("Added %d account", len(added))
+	if len(added) != 1 {
+		title += "s"
+	}
+	d := dialog.NewCustom(title, "Done", container.NewVBox(parts...), g.win)
+	if list != nil {
+		stop := make(chan struct{})
+		go list.tick(stop)
+		d.SetOnClosed(func() { close(stop) })
+	}
+	d.Resize(fyne.NewSize(480, 200))
+	d.Show()
+}
+
+// createVault makes the vault at the first add: under the keyring, or,
+// where there is none, under a password the user sets now.
+func (g *gui) createVault(then func()) {
+	v, err := accounts.Create(g.path, accounts.KeyringSlot{})
+	if err == nil {
+		g.vault = v
+		then()
+		return
+	}
+	if !errors.Is(err, accounts.ErrKeyringUnavailable) {
+		g.main.showError(err)
+		return
+	}
+	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	again.Validator = func(s string) error {
+		if s != pw.Text {
+			return errors.New("the two passwords differ")
+		}
+		return nil
+	}
+	pw.Validator = func(s string) error {
+		if len(s) < 8 {
+			return errors.New("use at least 8 characters")
+		}
+		return nil
+	}
+	msg := widget.NewLabel("No system keyring is reachable, so Twofold will protect your accounts with a password. You will type it when Twofold starts.")
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm("Choose a vault password", "Create", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("", msg), widget.NewFormItem("Password", pw), widget.NewFormItem("Repeat", again),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		v, err := accounts.Create(g.path, &accounts.PasswordSlot{Password: []byte(pw.Text)})
+		if err != nil {
+			g.main.showError(err)
+			return
+		}
+		g.vault = v
+		then()
+	}, g.win)
+	d.Resize(fyne.NewSize(460, 320))
+	d.Show()
+}

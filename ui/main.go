@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
+)
+
+// mainView is the searchable list of accounts with their codes.
+type mainView struct {
+	g       *gui
+	search  *widget.Entry
+	list    *codeList
+	status  *widget.Label
+	content fyne.CanvasObject
+	stopCh  chan struct{}
+	toastAt time.Time
+}
+
+func newMainView(g *gui) *mainView {
+	m := &mainView{g: g, stopCh: make(chan struct{})}
+	m.search = widget.NewEntry()
+	m.search.SetPlaceHolder("Search issuer or name (Ctrl+F)")
+	m.search.OnChanged = func(string) { m.refilter() }
+	m.list = newCodeList(nil, g.now)
+	m.list.onCopy = m.copy
+	m.list.onNext = m.next
+	m.list.onDetails = m.details
+	m.status = widget.NewLabel("")
+	m.status.Truncation = fyne.TextTruncateEllipsis
+
+	addButton := widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() { m.showAddMenu() })
+	addButton.Importance = widget.HighImportance
+	lockButton := newIconButton(theme.VisibilityOffIcon(), "Lock (Ctrl+L)", g.lock)
+	top := container.NewBorder(nil, nil, addButton, lockButton, m.search)
+	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, m.list.widget)
+	m.refilter()
+	go m.list.tick(m.stopCh)
+	return m
+}
+
+func (m *mainView) stop() {
+	select {
+	case <-m.stopCh:
+	default:
+		close(m.stopCh)
+	}
+}
+
+func (m *mainView) focusList() { m.g.win.Canvas().Focus(m.list.widget) }
+
+// accounts is the vault's accounts, or none before the vault exists.
+func (m *mainView) accounts() []*accounts.Account {
+	if m.g.vault == nil {
+		return nil
+	}
+	return m.g.vault.Accounts
+}
+
+// refilter shows the accounts matching the search, pinned first, then by
+// issuer and name.
+func (m *mainView) refilter() {
+	var shown []*accounts.Account
+	for _, a := range m.accounts() {
+		if a.Matches(strings.TrimSpace(m.search.Text)) {
+			shown = append(shown, a)
+		}
+	}
+	slices.SortStableFunc(shown, accounts.Compare)
+	m.list.setAccounts(shown)
+	if len(m.accounts()) == 0 {
+		m.status.SetText("No accounts yet: use Add, paste a QR image (Ctrl+V) or drop image files here.")
+	}
+}
+
+// toast shows a short message in the status bar for a few seconds.
+func (m *mainView) toast(msg string) {
+	m.status.SetText(msg)
+	at := time.Now()
+	m.toastAt = at
+	time.AfterFunc(4*time.Second, func() {
+		fyne.Do(func() {
+			if m.toastAt == at {
+				m.status.SetText("")
+			}
+		})
+	})
+}
+
+// copy puts a code on the clipboard and clears it after the chosen delay,
+// if it still holds that code.
+func (m *mainView) copy(a *accounts.Account) {
+	code, err := a.Code(m.g.now())
+	if err != nil {
+		m.showError(err)
+		return
+	}
+	clip := m.g.app.Clipboard()
+	clip.SetContent(code)
+	m.toast("Copied the code for " + a.Label() + "; the clipboard clears in " + m.g.clipDelay.String() + ".")
+	time.AfterFunc(m.g.clipDelay, func() {
+		fyne.Do(func() {
+			if clip.Content() == code {
+				clip.SetContent("")
+			}
+		})
+	})
+}
+
+// next advances an HOTP counter and saves it.
+func (m *mainView) next(a *accounts.Account) {
+	if _, err := a.Next(); err != nil {
+		m.showError(err)
+		return
+	}
+	if err := m.g.vault.Save(); err != nil {
+		a.Counter--
+		m.showError(err)
+		return
+	}
+	m.list.widget.Refresh()
+}
+
+func (m *mainView) showError(err error) {
+	dialog.ShowError(errorSentence{err}, m.g.win)
+}
+
+// errorSentence makes a dialog show our wording of an error.
+type errorSentence struct{ err error }
+
+func (e errorSentence) Error() string { return sentence(e.err) }
+
+// iconButton is an icon-only button that tells screen readers (Fyne
+// 2.8: macOS and Windows) what it does, not the icon's file name.
+type iconButton struct {
+	widget.Button
+	label string
+}
+
+func newIconButton(icon fyne.Resource, label string, tapped func()) *iconButton {
+	b := &iconButton{label: label}
+	b.Icon, b.OnTapped, b.Importance = icon, tapped, widget.LowImportance
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *iconButton) AccessibilityLabel() string { return b.label }
