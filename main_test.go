@@ -168,7 +168,8 @@ func TestGUISmoke(t *testing.T) {
 	importCmd := testenv.Tool(t, "import")
 	dir := t.TempDir()
 	bin := buildBinary(t)
-	env := append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "LANG=C.UTF-8")
+	env := append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "LANG=C.UTF-8",
+		"TWOFOLD_NTP_SERVER="+testenv.NTPServer(t, 0))
 	c := &cliRun{t: t, bin: bin, env: env}
 	plain, _ := os.ReadFile("accounts/testdata/plain.txt")
 	c.run(string(plain), "add", "-")

@@ -25,6 +25,10 @@ type codeList struct {
 	widget *widget.List
 
 	onCopy, onNext, onDetails func(*accounts.Account)
+
+	// hide shows codes as dots until a row is clicked; revealed is that row.
+	hide     bool
+	revealed *accounts.Account
 }
 
 // warnBelow is when the countdown turns to the warning colour and the
@@ -45,7 +49,14 @@ func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
 	// Click, or Space/Enter on the focused row: copy the code.
 	l.widget.OnSelected = func(id widget.ListItemID) {
 		l.widget.Unselect(id)
-		if id < len(l.accts) && l.onCopy != nil {
+		if id >= len(l.accts) {
+			return
+		}
+		if l.hide {
+			l.revealed = l.accts[id]
+			l.widget.RefreshItem(id)
+		}
+		if l.onCopy != nil {
 			l.onCopy(l.accts[id])
 		}
 	}
@@ -153,6 +164,9 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 		r.code.SetText("error")
 		return
 	}
+	if r.list.hide && r.list.revealed != a {
+		code = strings.Repeat("•", len(code))
+	}
 	r.code.SetText(accounts.GroupCode(code))
 	if a.Kind == accounts.HOTP {
 		r.left.SetText("")
@@ -172,6 +186,9 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 	if rem <= warnBelow {
 		r.left.Importance = widget.DangerImportance
 		next, _ := a.Code(now.Add(rem))
+		if r.list.hide && r.list.revealed != a {
+			next = strings.Repeat("•", len(next))
+		}
 		r.nextCode.SetText("next " + accounts.GroupCode(next))
 	} else {
 		r.left.Importance = widget.MediumImportance

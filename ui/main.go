@@ -31,6 +31,7 @@ func newMainView(g *gui) *mainView {
 	m.search.SetPlaceHolder("Search issuer or name (Ctrl+F)")
 	m.search.OnChanged = func(string) { m.refilter() }
 	m.list = newCodeList(nil, g.now)
+	m.list.hide = g.settings.hideCodes
 	m.list.onCopy = m.copy
 	m.list.onNext = m.next
 	m.list.onDetails = m.details
@@ -40,7 +41,8 @@ func newMainView(g *gui) *mainView {
 	addButton := widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() { m.showAddMenu() })
 	addButton.Importance = widget.HighImportance
 	lockButton := newIconButton(theme.VisibilityOffIcon(), "Lock (Ctrl+L)", g.lock)
-	top := container.NewBorder(nil, nil, addButton, lockButton, m.search)
+	settingsButton := newIconButton(theme.SettingsIcon(), "Settings (Ctrl+,)", g.showSettings)
+	top := container.NewBorder(nil, nil, addButton, container.NewHBox(lockButton, settingsButton), m.search)
 	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, m.list.widget)
 	m.refilter()
 	go m.list.tick(m.stopCh)
@@ -103,10 +105,16 @@ func (m *mainView) copy(a *accounts.Account) {
 		m.showError(err)
 		return
 	}
+	m.g.touch()
 	clip := m.g.app.Clipboard()
 	clip.SetContent(code)
-	m.toast("Copied the code for " + a.Label() + "; the clipboard clears in " + m.g.clipDelay.String() + ".")
-	time.AfterFunc(m.g.clipDelay, func() {
+	delay := m.g.settings.clipDelay
+	if delay <= 0 {
+		m.toast("Copied the code for " + a.Label() + ".")
+		return
+	}
+	m.toast("Copied the code for " + a.Label() + "; the clipboard clears in " + delay.String() + ".")
+	time.AfterFunc(delay, func() {
 		fyne.Do(func() {
 			if clip.Content() == code {
 				clip.SetContent("")
@@ -117,6 +125,7 @@ func (m *mainView) copy(a *accounts.Account) {
 
 // next advances an HOTP counter and saves it.
 func (m *mainView) next(a *accounts.Account) {
+	m.g.touch()
 	if _, err := a.Next(); err != nil {
 		m.showError(err)
 		return

@@ -37,11 +37,13 @@ func (g *gui) menu() *fyne.MainMenu {
 	search.Shortcut = ctrl(fyne.KeyF)
 	lock := fyne.NewMenuItem("Lock", g.lock)
 	lock.Shortcut = ctrl(fyne.KeyL)
+	prefs := fyne.NewMenuItem("Settings…", g.showSettings)
+	prefs.Shortcut = ctrl(fyne.KeyComma)
 	g.win.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { g.paste() })
 	g.win.SetOnDropped(g.dropped)
 	return fyne.NewMainMenu(
 		fyne.NewMenu("Add", g.addActions()...),
-		fyne.NewMenu("View", search, lock),
+		fyne.NewMenu("View", search, lock, fyne.NewMenuItemSeparator(), prefs),
 	)
 }
 

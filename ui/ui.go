@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
@@ -42,13 +43,22 @@ type gui struct {
 	now   func() time.Time
 	vault *accounts.Vault // nil before the vault exists or while locked
 
-	main      *mainView
-	clipDelay time.Duration // clear a copied code after this long
+	main     *mainView
+	settings settings
+
+	lastActive time.Time   // for the idle lock
+	idleTimer  *time.Timer // checks lastActive
+	clock      *clockBanner
 }
 
 func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time) *gui {
-	g := &gui{app: a, win: w, now: now, clipDelay: 30 * time.Second}
+	g := &gui{app: a, win: w, now: now, settings: loadSettings(a.Preferences())}
 	g.path, _ = accounts.VaultPath(explicitPath)
+	applyTheme(a, g.settings.theme)
+	g.clock = newClockBanner(g)
+	if dc, ok := w.Canvas().(desktop.Canvas); ok {
+		dc.SetOnKeyDown(func(*fyne.KeyEvent) { g.touch() })
+	}
 	return g
 }
 
@@ -56,6 +66,12 @@ func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time
 func (g *gui) start() {
 	if g.path == "" {
 		g.win.SetContent(message("Twofold cannot find its vault", "The user's config folder is unknown; start Twofold with --vault PATH."))
+		return
+	}
+	// A vault with a password asks for it, even where the keyring could
+	// open it: that is what the user chose the password for.
+	if hasSlot(g.path, accounts.SlotPassword) {
+		g.showUnlock()
 		return
 	}
 	v, err := accounts.Open(g.path, accounts.KeyringSlot{})
@@ -66,8 +82,6 @@ func (g *gui) start() {
 		g.showMain(nil) // created at the first add
 	case errors.Is(err, accounts.ErrInUse):
 		g.win.SetContent(message("Twofold is already running", "Another Twofold window has this vault open. Use that one, or close it first."))
-	case hasSlot(g.path, accounts.SlotPassword):
-		g.showUnlock()
 	default:
 		g.win.SetContent(message("The vault cannot be opened", sentence(err)))
 	}
@@ -76,9 +90,37 @@ func (g *gui) start() {
 func (g *gui) showMain(v *accounts.Vault) {
 	g.vault = v
 	g.main = newMainView(g)
-	g.win.SetContent(g.main.content)
+	g.win.SetContent(container.NewBorder(g.clock.banner, nil, nil, nil, g.main.content))
 	g.win.SetMainMenu(g.menu())
 	g.main.focusList()
+	g.touch()
+	g.checkClock()
+}
+
+// touch records user activity, restarting the idle lock's wait.
+func (g *gui) touch() {
+	g.lastActive = time.Now()
+	if g.idleTimer == nil && g.settings.lockAfter > 0 {
+		g.idleTimer = time.AfterFunc(g.settings.lockAfter, g.idleCheck)
+	}
+}
+
+// idleCheck locks the app once it has been idle for the chosen time.
+func (g *gui) idleCheck() {
+	fyne.Do(func() {
+		g.idleTimer = nil
+		after := g.settings.lockAfter
+		if after <= 0 || g.vault == nil {
+			return
+		}
+		if idle := time.Since(g.lastActive); idle < after {
+			g.idleTimer = time.AfterFunc(after-idle, g.idleCheck)
+			return
+		}
+		if hasSlot(g.path, accounts.SlotPassword) {
+			g.lock()
+		}
+	})
 }
 
 func (g *gui) showUnlock() {
@@ -149,7 +191,7 @@ func unlockForm(path string, opened func(*accounts.Vault)) fyne.CanvasObject {
 		entry.Disable()
 		status.SetText("Unlocking…")
 		go func() {
-			v, err := accounts.Open(path, accounts.KeyringSlot{}, &accounts.PasswordSlot{Password: pw})
+			v, err := accounts.Open(path, &accounts.PasswordSlot{Password: pw})
 			clear(pw)
 			if err != nil {
 				time.Sleep(time.Second)

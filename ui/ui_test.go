@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/testenv"
 )
 
 var cheap = accounts.Argon2Params{Time: 1, Memory: 8, Threads: 1}
@@ -83,6 +84,7 @@ func newTestGUI(t *testing.T, at *time.Time, accts ...*accounts.Account) (*gui, 
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(480, 640))
 	g := newGUI(a, w, path, func() time.Time { return *at })
+	g.settings.ntp = false // TestClockBanner turns it on, against loopback
 	g.showMain(v)
 	t.Cleanup(g.close)
 	return g, w
@@ -144,7 +146,7 @@ func TestSearchFilters(t *testing.T) {
 func TestCopyAndClipboardClear(t *testing.T) {
 	at := time.Unix(59, 0)
 	g, _ := newTestGUI(t, &at, testAccounts()...)
-	g.clipDelay = 100 * time.Millisecond
+	g.settings.clipDelay = 100 * time.Millisecond
 	fyne.DoAndWait(func() { g.main.list.widget.Select(0) }) // a click on the first row
 	clip := g.app.Clipboard()
 	var first string
@@ -270,4 +272,23 @@ func TestInitials(t *testing.T) {
 			t.Errorf("initialsOf(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestClockBanner(t *testing.T) {
+	at := time.Unix(100, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	g.settings.ntp = true
+	g.settings.ntpServer = testenv.NTPServer(t, 42*time.Second)
+	fyne.DoAndWait(g.checkClock)
+	waitFor(t, "the clock banner", func() bool { return g.clock.banner.Visible() })
+	if msg := g.clock.label.Text; !strings.Contains(msg, "42s behind") {
+		t.Errorf("banner says %q", msg)
+	}
+	if labels(w.Content())[g.clock.label.Text] == nil {
+		t.Error("the banner is not in the window")
+	}
+	// A right clock hides it again.
+	g.settings.ntpServer = testenv.NTPServer(t, 0)
+	fyne.DoAndWait(g.checkClock)
+	waitFor(t, "the banner to go", func() bool { return !g.clock.banner.Visible() })
 }

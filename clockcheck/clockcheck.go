@@ -1,0 +1,45 @@
+// Package clockcheck asks an NTP server how far the computer's clock is
+// off. Time-based codes are refused when the clock is off by more than a
+// period or so, and a wrong clock is the most common reason a correct
+// secret gives "invalid code".
+package clockcheck
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/beevik/ntp"
+)
+
+// Tolerance is how far off the clock may be before the user is told.
+const Tolerance = 10 * time.Second
+
+// DefaultServer is asked when the user has not chosen another.
+const DefaultServer = "pool.ntp.org"
+
+// Offset returns how far the local clock is behind (positive) or ahead
+// (negative) of the server's. server may be "host" or "host:port".
+func Offset(server string, timeout time.Duration) (time.Duration, error) {
+	resp, err := ntp.QueryWithOptions(server, ntp.QueryOptions{Timeout: timeout})
+	if err != nil {
+		return 0, fmt.Errorf("ask the time server %s: %w", server, err)
+	}
+	if err := resp.Validate(); err != nil {
+		return 0, fmt.Errorf("the time server %s gave an unusable answer: %w", server, err)
+	}
+	return resp.ClockOffset, nil
+}
+
+// Describe says in one sentence how far off the clock is, or "" when it
+// is within Tolerance.
+func Describe(offset time.Duration) string {
+	if offset > -Tolerance && offset < Tolerance {
+		return ""
+	}
+	dir := "behind"
+	if offset < 0 {
+		dir, offset = "ahead", -offset
+	}
+	return fmt.Sprintf("This computer's clock is %s %s the correct time, so sites may refuse its codes: set the clock right (turn on automatic time).",
+		offset.Round(time.Second), dir)
+}

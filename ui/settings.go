@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
+	"twofold/clockcheck"
+)
+
+// Preference keys. Fyne's Preferences is a plain JSON file: settings
+// only, never a secret.
+const (
+	prefClipDelay = "clipboardClearSeconds"
+	prefLockAfter = "lockAfterMinutes"
+	prefHideCodes = "hideCodes"
+	prefTheme     = "theme"
+	prefNTP       = "clockCheck"
+	prefNTPServer = "clockCheckServer"
+)
+
+// settings are the user's choices, read from Fyne's preferences.
+type settings struct {
+	clipDelay time.Duration // 0: never clear
+	lockAfter time.Duration // 0: never lock when idle
+	hideCodes bool
+	theme     string // "system", "light", "dark"
+	ntp       bool
+	ntpServer string
+}
+
+func loadSettings(p fyne.Preferences) settings {
+	s := settings{
+		clipDelay: time.Duration(p.IntWithFallback(prefClipDelay, 30)) * time.Second,
+		lockAfter: time.Duration(p.IntWithFallback(prefLockAfter, 5)) * time.Minute,
+		hideCodes: p.Bool(prefHideCodes),
+		theme:     p.StringWithFallback(prefTheme, "system"),
+		ntp:       p.BoolWithFallback(prefNTP, true),
+		ntpServer: p.StringWithFallback(prefNTPServer, clockcheck.DefaultServer),
+	}
+	// TWOFOLD_NTP_SERVER overrides the server (tests, closed networks).
+	if env := os.Getenv("TWOFOLD_NTP_SERVER"); env != "" {
+		s.ntpServer = env
+	}
+	return s
+}
+
+func (s settings) save(p fyne.Preferences) {
+	p.SetInt(prefClipDelay, int(s.clipDelay/time.Second))
+	p.SetInt(prefLockAfter, int(s.lockAfter/time.Minute))
+	p.SetBool(prefHideCodes, s.hideCodes)
+	p.SetString(prefTheme, s.theme)
+	p.SetBool(prefNTP, s.ntp)
+	p.SetString(prefNTPServer, s.ntpServer)
+}
+
+// variantTheme is the default theme held to light or dark.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
+
+func applyTheme(a fyne.App, name string) {
+	switch name {
+	case "light":
+		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+	case "dark":
+		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+	default:
+		a.Settings().SetTheme(theme.DefaultTheme())
+	}
+}
+
+var (
+	clipChoices = []string{"10 seconds", "30 seconds", "1 minute", "2 minutes", "Never"}
+	clipValues  = []time.Duration{10 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 0}
+	lockChoices = []string{"1 minute", "5 minutes", "15 minutes", "1 hour", "Never"}
+	lockValues  = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 0}
+	themeNames  = []string{"system", "light", "dark"}
+	themeLabels = []string{"Follow the system", "Light", "Dark"}
+)
+
+func indexOf[T comparable](list []T, v T, def int) int {
+	for i, x := range list {
+		if x == v {
+			return i
+		}
+	}
+	return def
+}
+
+// showSettings is the settings dialog; changes apply at once.
+func (g *gui) showSettings() {
+	s := g.settings
+	p := g.app.Preferences()
+	apply := func() {
+		g.settings = s
+		s.save(p)
+		applyTheme(g.app, s.theme)
+		if g.main != nil {
+			g.main.list.hide = s.hideCodes
+			g.main.list.widget.Refresh()
+		}
+		g.touch()
+	}
+	clip := widget.NewSelect(clipChoices, func(string) {})
+	clip.SetSelectedIndex(indexOf(clipValues, s.clipDelay, 1))
+	clip.OnChanged = func(string) { s.clipDelay = clipValues[clip.SelectedIndex()]; apply() }
+	lock := widget.NewSelect(lockChoices, func(string) {})
+	lock.SetSelectedIndex(indexOf(lockValues, s.lockAfter, 1))
+	lock.OnChanged = func(string) { s.lockAfter = lockValues[lock.SelectedIndex()]; apply() }
+	hide := widget.NewCheck("Hide codes until clicked", func(b bool) { s.hideCodes = b; apply() })
+	hide.SetChecked(s.hideCodes)
+	th := widget.NewSelect(themeLabels, func(string) {})
+	th.SetSelectedIndex(indexOf(themeNames, s.theme, 0))
+	th.OnChanged = func(string) { s.theme = themeNames[th.SelectedIndex()]; apply() }
+	ntpOn := widget.NewCheck("Check the clock against a time server", func(b bool) { s.ntp = b; apply() })
+	ntpOn.SetChecked(s.ntp)
+	server := widget.NewEntry()
+	server.SetText(s.ntpServer)
+	server.OnSubmitted = func(v string) { s.ntpServer = v; apply(); g.checkClock() }
+	server.OnChanged = func(v string) { s.ntpServer = v; apply() }
+
+	path := widget.NewLabel(g.path)
+	path.Wrapping = fyne.TextWrapBreak
+	copyPath := widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() { g.app.Clipboard().SetContent(g.path) })
+	protection := widget.NewLabel(g.protection())
+	password := widget.NewButtonWithIcon("Set or change the vault password…", theme.AccountIcon(), func() {
+		g.setPassword(func() { protection.SetText(g.protection()) })
+	})
+	if g.vault == nil {
+		password.Disable()
+	}
+
+	form := widget.NewForm(
+		widget.NewFormItem("Clear copied codes after", clip),
+		widget.NewFormItem("Lock when idle for", lock),
+		widget.NewFormItem("", hide),
+		widget.NewFormItem("Theme", th),
+		widget.NewFormItem("", ntpOn),
+		widget.NewFormItem("Time server", server),
+		widget.NewFormItem("Vault", container.NewVBox(path, copyPath)),
+		widget.NewFormItem("Protection", container.NewVBox(protection, password)),
+	)
+	d := dialog.NewCustom("Settings", "Close", form, g.win)
+	d.Resize(fyne.NewSize(520, 560))
+	d.Show()
+}
+
+func (g *gui) protection() string {
+	if g.vault == nil {
+		return "No vault yet: it is created with your first account."
+	}
+	var parts []string
+	for _, s := range g.vault.Slots() {
+		switch s {
+		case accounts.SlotKeyring:
+			parts = append(parts, "the system keyring")
+		case accounts.SlotPassword:
+			parts = append(parts, "a password")
+		default:
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 2 {
+		return "Opens with " + parts[0] + " or " + parts[1] + "."
+	}
+	return fmt.Sprintf("Opens with %s.", parts[0])
+}
+
+// setPassword adds or changes the vault's password slot.
+func (g *gui) setPassword(done func()) {
+	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pw.Validator = func(s string) error {
+		if len(s) < 8 {
+			return errors.New("use at least 8 characters")
+		}
+		return nil
+	}
+	again.Validator = func(s string) error {
+		if s != pw.Text {
+			return errors.New("the two passwords differ")
+		}
+		return nil
+	}
+	dialog.ShowForm("Vault password", "Set", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("New password", pw), widget.NewFormItem("Repeat it", again),
+	}, func(ok bool) {
+		if !ok || pw.Validate() != nil || again.Validate() != nil {
+			return
+		}
+		if err := g.vault.AddSlot(accounts.SlotPassword, &accounts.PasswordSlot{Password: []byte(pw.Text)}); err != nil {
+			g.main.showError(err)
+			return
+		}
+		if err := g.vault.Save(); err != nil {
+			g.main.showError(err)
+			return
+		}
+		done()
+		g.main.toast("The vault password is set. Twofold will ask for it at start and after locking.")
+	}, g.win)
+}
