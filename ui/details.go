@@ -37,6 +37,8 @@ func (m *mainView) details(a *accounts.Account) {
 		reveal.Disable()
 	})
 	kind := widget.NewLabel(describeKind(a))
+	qr := widget.NewButtonWithIcon("Show QR code…", theme.VisibilityIcon(), func() { m.showQR(a) })
+	saveVault := func() error { return g.vault.Save() }
 
 	var d *dialog.CustomDialog
 	deleteBtn := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() {
@@ -72,11 +74,12 @@ func (m *mainView) details(a *accounts.Account) {
 		widget.NewFormItem("Issuer", issuer), widget.NewFormItem("Account", name),
 		widget.NewFormItem("Tags", tags), widget.NewFormItem("Note", note),
 		widget.NewFormItem("", pinned), widget.NewFormItem("Codes", kind),
-		widget.NewFormItem("Secret", container.NewVBox(secret, reveal)),
+		widget.NewFormItem("Secret", container.NewVBox(secret, container.NewHBox(reveal, qr))),
+		widget.NewFormItem("Recovery codes", m.recoveryCodes(a, saveVault)),
 	)
 	buttons := container.NewHBox(deleteBtn, widgetSpacer(), cancel, save)
-	d = dialog.NewCustomWithoutButtons(a.Label(), container.NewBorder(nil, buttons, nil, nil, form), g.win)
-	d.Resize(fyne.NewSize(480, 520))
+	d = dialog.NewCustomWithoutButtons(a.Label(), container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(form)), g.win)
+	d.Resize(fyne.NewSize(500, 600))
 	d.Show()
 	g.win.Canvas().Focus(issuer)
 }

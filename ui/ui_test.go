@@ -292,3 +292,25 @@ func TestClockBanner(t *testing.T) {
 	fyne.DoAndWait(g.checkClock)
 	waitFor(t, "the banner to go", func() bool { return !g.clock.banner.Visible() })
 }
+
+func TestRecoveryCodes(t *testing.T) {
+	at := time.Unix(100, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	a := g.main.list.accts[0]
+	fyne.DoAndWait(func() { g.main.details(a) })
+	dlg := w.Canvas().Overlays().Top()
+	entry := find(t, dlg, func(e *widget.Entry) bool { return e.PlaceHolder == "Paste recovery codes, one a line" })
+	entry.SetText("abcd-1234\n\n efgh-5678 \n")
+	test.Tap(button(t, dlg, "Add codes"))
+	if len(a.RecoveryCodes) != 2 || a.RecoveryCodes[1].Code != "efgh-5678" {
+		t.Fatalf("recovery codes: %+v", a.RecoveryCodes)
+	}
+	used := find(t, dlg, func(c *widget.Check) bool { return c.Text == "used" })
+	test.Tap(used)
+	v, _ := accounts.Read(g.path, &accounts.PasswordSlot{Password: []byte("right")})
+	for _, b := range v.Accounts {
+		if b.ID == a.ID && (len(b.RecoveryCodes) != 2 || b.RecoveryCodes[0].UsedAt == nil) {
+			t.Errorf("on disk: %+v", b.RecoveryCodes)
+		}
+	}
+}

@@ -15,11 +15,10 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"twofold/accounts"
+	"twofold/backup"
 )
 
 // Categories, in the order Generate makes them.
@@ -179,28 +178,18 @@ func fillRect(g *image.Gray, x, y, w, h int, v uint8) {
 	}
 }
 
-// modules returns the QR code's module matrix, without quiet zone.
-func modules(payload string) *gozxing.BitMatrix {
-	m, err := qrcode.NewQRCodeWriter().Encode(payload, gozxing.BarcodeFormat_QR_CODE, 0, 0,
-		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 0, gozxing.EncodeHintType_ERROR_CORRECTION: "M"})
+// renderQR draws a code at module size px with a 4-module quiet zone,
+// in the given levels for dark and light.
+func renderQR(payload string, px int, dark, light uint8) *image.Gray {
+	g, err := backup.QRImage(payload, px)
 	if err != nil {
 		panic(err)
 	}
-	return m
-}
-
-// renderQR draws a code at module size px with a 4-module quiet zone.
-func renderQR(payload string, px int, dark, light uint8) *image.Gray {
-	m := modules(payload)
-	n := m.GetWidth()
-	size := (n + 8) * px
-	g := image.NewGray(image.Rect(0, 0, size, size))
-	fillRect(g, 0, 0, size, size, light)
-	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			if m.Get(x, y) {
-				fillRect(g, (x+4)*px, (y+4)*px, px, px, dark)
-			}
+	for i, v := range g.Pix {
+		if v == 0 {
+			g.Pix[i] = dark
+		} else {
+			g.Pix[i] = light
 		}
 	}
 	return g
