@@ -149,15 +149,19 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 	if title == "" {
 		title, sub = a.Name, ""
 	}
+	// The avatar changes only when the row shows another account, not on
+	// the per-second tick.
+	if initials := initialsOf(title); r.initials.Text != initials || r.circle.FillColor != avatarColor(a.Issuer+a.Name) {
+		r.circle.FillColor = avatarColor(a.Issuer + a.Name)
+		r.initials.Text = initials
+		r.circle.Refresh()
+		r.initials.Refresh()
+	}
 	if a.Pinned {
 		title = "★ " + title
 	}
 	r.issuer.SetText(title)
 	r.name.SetText(sub)
-	r.circle.FillColor = avatarColor(a.Issuer + a.Name)
-	r.initials.Text = initialsOf(strings.TrimPrefix(title, "★ "))
-	r.circle.Refresh()
-	r.initials.Refresh()
 
 	code, err := a.Code(now)
 	if err != nil {

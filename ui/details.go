@@ -77,7 +77,7 @@ func (m *mainView) details(a *accounts.Account) {
 		widget.NewFormItem("Secret", container.NewVBox(secret, container.NewHBox(reveal, qr))),
 		widget.NewFormItem("Recovery codes", m.recoveryCodes(a, saveVault)),
 	)
-	buttons := container.NewHBox(deleteBtn, widgetSpacer(), cancel, save)
+	buttons := container.NewHBox(deleteBtn, layout.NewSpacer(), cancel, save)
 	d = dialog.NewCustomWithoutButtons(a.Label(), container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(form)), g.win)
 	d.Resize(fyne.NewSize(500, 600))
 	d.Show()
@@ -116,11 +116,11 @@ func (m *mainView) remove(a *accounts.Account) {
 func describeKind(a *accounts.Account) string {
 	switch a.Kind {
 	case accounts.HOTP:
-		return "Counter-based, " + string(a.Algorithm) + ", " + itoa(a.Digits) + " digits, counter " + strconvU(a.Counter)
+		return "Counter-based, " + string(a.Algorithm) + ", " + strconv.Itoa(a.Digits) + " digits, counter " + strconv.FormatUint(a.Counter, 10)
 	case accounts.Steam:
 		return "Steam Guard, 5 characters every 30 s"
 	}
-	return "Time-based, " + string(a.Algorithm) + ", " + itoa(a.Digits) + " digits every " + itoa(a.Period) + " s"
+	return "Time-based, " + string(a.Algorithm) + ", " + strconv.Itoa(a.Digits) + " digits every " + strconv.Itoa(a.Period) + " s"
 }
 
 // groupSecret spaces a base32 secret in fours, as sites show it.
@@ -151,7 +151,3 @@ func nonEmpty(s, def string) string {
 	}
 	return s
 }
-
-func itoa(n int) string               { return strconv.Itoa(n) }
-func strconvU(n uint64) string        { return strconv.FormatUint(n, 10) }
-func widgetSpacer() fyne.CanvasObject { return layout.NewSpacer() }

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"time"
 	"unicode"
 
@@ -117,7 +118,7 @@ func (g *gui) idleCheck() {
 			g.idleTimer = time.AfterFunc(after-idle, g.idleCheck)
 			return
 		}
-		if hasSlot(g.path, accounts.SlotPassword) {
+		if g.hasPassword() {
 			g.lock()
 		}
 	})
@@ -132,7 +133,7 @@ func (g *gui) showUnlock() {
 // Only a vault with a password slot can be locked: a keyring vault would
 // reopen without asking.
 func (g *gui) lock() {
-	if g.vault == nil || !hasSlot(g.path, accounts.SlotPassword) {
+	if !g.hasPassword() {
 		g.main.toast("Locking needs a vault password: add one with 'twofold vault protect --password'.")
 		return
 	}
@@ -151,6 +152,13 @@ func (g *gui) close() {
 	}
 }
 
+// hasPassword reports whether the open vault has a password slot, the
+// only kind of vault that can be locked.
+func (g *gui) hasPassword() bool {
+	return g.vault != nil && slices.Contains(g.vault.Slots(), accounts.SlotPassword)
+}
+
+// hasSlot reads a vault file's header, for before it is open.
 func hasSlot(path, slot string) bool {
 	info, err := accounts.Inspect(path)
 	if err != nil || info.Err != nil {
