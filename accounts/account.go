@@ -140,18 +140,3 @@ func newID() string {
 	}
 	return hex.EncodeToString(b[:])
 }
-
-// Compare orders accounts as lists show them: pinned first, then by
-// issuer and name, ignoring case.
-func Compare(a, b *Account) int {
-	if a.Pinned != b.Pinned {
-		if a.Pinned {
-			return -1
-		}
-		return 1
-	}
-	if c := strings.Compare(strings.ToLower(a.Issuer), strings.ToLower(b.Issuer)); c != 0 {
-		return c
-	}
-	return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
-}

@@ -363,7 +363,7 @@ func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
 	d := dialog.NewCustom(title, "Done", container.NewVBox(parts...), g.win)
 	if list != nil {
 		stop := make(chan struct{})
-		go list.tick(stop)
+		go list.tick(stop, func() bool { return minimized(g.win) })
 		d.SetOnClosed(func() { close(stop) })
 	}
 	d.Resize(fyne.NewSize(480, 200))

@@ -22,7 +22,7 @@ import (
 type codeList struct {
 	accts  []*accounts.Account
 	now    func() time.Time
-	widget *widget.List
+	widget *keyList
 
 	onCopy, onNext, onDetails func(*accounts.Account)
 
@@ -37,7 +37,7 @@ const warnBelow = 5 * time.Second
 
 func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
 	l := &codeList{accts: accts, now: now}
-	l.widget = widget.NewList(
+	l.widget = newKeyList(
 		func() int { return len(l.accts) },
 		func() fyne.CanvasObject { return newRow(l) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -48,6 +48,7 @@ func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
 	)
 	// Click, or Space/Enter on the focused row: copy the code.
 	l.widget.OnSelected = func(id widget.ListItemID) {
+		l.widget.cursor = id
 		l.widget.Unselect(id)
 		if id >= len(l.accts) {
 			return
@@ -68,16 +69,77 @@ func (l *codeList) setAccounts(accts []*accounts.Account) {
 	l.widget.Refresh()
 }
 
+// current is the account under the keyboard cursor (or last clicked).
+func (l *codeList) current() *accounts.Account {
+	if c := l.widget.cursor; c >= 0 && c < len(l.accts) {
+		return l.accts[c]
+	}
+	return nil
+}
+
+// highlight puts the keyboard cursor on a, scrolling to it.
+func (l *codeList) highlight(a *accounts.Account) {
+	for i, x := range l.accts {
+		if x == a {
+			l.widget.cursor = i
+			l.widget.Highlight(i)
+			return
+		}
+	}
+}
+
+// keyList is a widget.List that also copies on Enter and remembers
+// which row the keyboard cursor is on (OnHighlighted also fires on
+// mouse hover, which must not move it).
+type keyList struct {
+	widget.List
+	cursor int
+	typing bool
+}
+
+func newKeyList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
+	l := &keyList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.OnHighlighted = func(id widget.ListItemID) {
+		if l.typing {
+			l.cursor = id
+		}
+	}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *keyList) TypedKey(e *fyne.KeyEvent) {
+	if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
+		l.Select(l.cursor)
+		return
+	}
+	l.typing = true
+	l.List.TypedKey(e)
+	l.typing = false
+}
+
+func (l *keyList) FocusGained() {
+	l.typing = true
+	l.List.FocusGained()
+	l.typing = false
+}
+
 // tick refreshes the visible rows once a second, on the second, until
-// stop is closed.
-func (l *codeList) tick(stop <-chan struct{}) {
+// stop is closed. It skips the refresh while paused says so (the window
+// is minimised).
+func (l *codeList) tick(stop <-chan struct{}, paused func() bool) {
 	for {
 		wait := time.Second - time.Duration(time.Now().Nanosecond())
 		select {
 		case <-stop:
 			return
 		case <-time.After(wait):
-			fyne.Do(l.widget.Refresh)
+			fyne.Do(func() {
+				if !paused() {
+					l.widget.Refresh()
+				}
+			})
 		}
 	}
 }

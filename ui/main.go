@@ -45,7 +45,7 @@ func newMainView(g *gui) *mainView {
 	top := container.NewBorder(nil, nil, addButton, container.NewHBox(lockButton, settingsButton), m.search)
 	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, m.list.widget)
 	m.refilter()
-	go m.list.tick(m.stopCh)
+	go m.list.tick(m.stopCh, func() bool { return minimized(g.win) })
 	return m
 }
 
@@ -67,8 +67,8 @@ func (m *mainView) accounts() []*accounts.Account {
 	return m.g.vault.Accounts
 }
 
-// refilter shows the accounts matching the search, pinned first, then by
-// issuer and name.
+// refilter shows the accounts matching the search, pinned first, then in
+// the chosen order.
 func (m *mainView) refilter() {
 	var shown []*accounts.Account
 	for _, a := range m.accounts() {
@@ -76,11 +76,42 @@ func (m *mainView) refilter() {
 			shown = append(shown, a)
 		}
 	}
-	slices.SortStableFunc(shown, accounts.Compare)
+	accounts.Sort(shown, m.g.settings.order)
 	m.list.setAccounts(shown)
 	if len(m.accounts()) == 0 {
 		m.status.SetText("No accounts yet: use Add, paste a QR image (Ctrl+V) or drop image files here.")
 	}
+}
+
+// move shifts the highlighted account up (-1) or down (+1) in manual
+// order and saves the new order.
+func (m *mainView) move(delta int) {
+	if m.g.settings.order != accounts.ByManual {
+		m.toast("Choose View > Manual order to arrange the accounts yourself.")
+		return
+	}
+	a := m.list.current()
+	if a == nil || m.g.vault == nil {
+		return
+	}
+	before := slices.Clone(m.g.vault.Accounts)
+	if !accounts.Move(m.g.vault.Accounts, m.list.accts, a, delta) {
+		return
+	}
+	if err := m.g.vault.Save(); err != nil {
+		copy(m.g.vault.Accounts, before)
+		m.showError(err)
+		return
+	}
+	m.refilter()
+	m.list.highlight(a)
+}
+
+// setOrder changes how the list is sorted and remembers it.
+func (m *mainView) setOrder(by accounts.Order) {
+	m.g.settings.order = by
+	m.g.settings.save(m.g.app.Preferences())
+	m.refilter()
 }
 
 // toast shows a short message in the status bar for a few seconds.

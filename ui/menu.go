@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
 )
 
 func ctrl(key fyne.KeyName) fyne.Shortcut {
@@ -41,10 +43,30 @@ func (g *gui) menu() *fyne.MainMenu {
 	prefs.Shortcut = ctrl(fyne.KeyComma)
 	g.win.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { g.paste() })
 	g.win.SetOnDropped(g.dropped)
-	return fyne.NewMainMenu(
-		fyne.NewMenu("Add", g.addActions()...),
-		fyne.NewMenu("View", search, lock, fyne.NewMenuItemSeparator(), prefs),
-	)
+
+	view := fyne.NewMenu("View", search)
+	labels := map[accounts.Order]string{accounts.ByIssuer: "Sort by issuer", accounts.ByName: "Sort by account name", accounts.ByManual: "Manual order"}
+	var orderItems []*fyne.MenuItem
+	for _, by := range accounts.Orders {
+		it := fyne.NewMenuItem(labels[by], nil)
+		it.Checked = g.settings.order == by
+		it.Action = func() {
+			for _, o := range orderItems {
+				o.Checked = o == it
+			}
+			view.Refresh()
+			g.main.setOrder(by)
+		}
+		orderItems = append(orderItems, it)
+	}
+	up := fyne.NewMenuItem("Move up", func() { g.main.move(-1) })
+	up.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyUp, Modifier: fyne.KeyModifierAlt}
+	down := fyne.NewMenuItem("Move down", func() { g.main.move(1) })
+	down.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDown, Modifier: fyne.KeyModifierAlt}
+	view.Items = append(view.Items, fyne.NewMenuItemSeparator())
+	view.Items = append(view.Items, orderItems...)
+	view.Items = append(view.Items, up, down, fyne.NewMenuItemSeparator(), lock, prefs)
+	return fyne.NewMainMenu(fyne.NewMenu("Add", g.addActions()...), view)
 }
 
 // showAddMenu pops the add actions up under the Add button.

@@ -26,6 +26,7 @@ const (
 	prefTheme     = "theme"
 	prefNTP       = "clockCheck"
 	prefNTPServer = "clockCheckServer"
+	prefOrder     = "sortOrder"
 )
 
 // settings are the user's choices, read from Fyne's preferences.
@@ -36,6 +37,7 @@ type settings struct {
 	theme     string // "system", "light", "dark"
 	ntp       bool
 	ntpServer string
+	order     accounts.Order
 }
 
 func loadSettings(p fyne.Preferences) settings {
@@ -46,6 +48,7 @@ func loadSettings(p fyne.Preferences) settings {
 		theme:     p.StringWithFallback(prefTheme, "system"),
 		ntp:       p.BoolWithFallback(prefNTP, true),
 		ntpServer: p.StringWithFallback(prefNTPServer, clockcheck.DefaultServer),
+		order:     accounts.Order(p.StringWithFallback(prefOrder, string(accounts.ByIssuer))),
 	}
 	// TWOFOLD_NTP_SERVER overrides the server (tests, closed networks).
 	if env := os.Getenv("TWOFOLD_NTP_SERVER"); env != "" {
@@ -61,6 +64,7 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetString(prefTheme, s.theme)
 	p.SetBool(prefNTP, s.ntp)
 	p.SetString(prefNTPServer, s.ntpServer)
+	p.SetString(prefOrder, string(s.order))
 }
 
 // variantTheme is the default theme held to light or dark.

@@ -8,7 +8,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/widget"
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
 
 	"twofold/accounts"
 	"twofold/internal/testenv"
@@ -312,5 +315,102 @@ func TestRecoveryCodes(t *testing.T) {
 		if b.ID == a.ID && (len(b.RecoveryCodes) != 2 || b.RecoveryCodes[0].UsedAt == nil) {
 			t.Errorf("on disk: %+v", b.RecoveryCodes)
 		}
+	}
+}
+
+// shownOrder is the issuers the list shows, top to bottom.
+func shownOrder(g *gui) string {
+	var s []string
+	for _, a := range g.main.list.accts {
+		s = append(s, a.Issuer)
+	}
+	return strings.Join(s, ", ")
+}
+
+func TestSortAndManualOrder(t *testing.T) {
+	at := time.Unix(0, 0)
+	g, _ := newTestGUI(t, &at, testAccounts()...)
+	if got, want := shownOrder(g), "Counter Co, RFC, Slow Bank"; got != want {
+		t.Fatalf("by issuer: %s, want %s", got, want)
+	}
+	fyne.DoAndWait(func() { g.main.setOrder(accounts.ByName) })
+	if got, want := shownOrder(g), "Counter Co, Slow Bank, RFC"; got != want { // hotp, me, totp
+		t.Errorf("by name: %s, want %s", got, want)
+	}
+	// Manual order is the vault's; moving needs it chosen first.
+	fyne.DoAndWait(func() { g.main.setOrder(accounts.ByIssuer); g.main.list.highlight(g.main.list.accts[2]); g.main.move(-1) })
+	if got, want := shownOrder(g), "Counter Co, RFC, Slow Bank"; got != want {
+		t.Errorf("moved outside manual order: %s", got)
+	}
+	fyne.DoAndWait(func() { g.main.setOrder(accounts.ByManual) })
+	if got, want := shownOrder(g), "RFC, Counter Co, Slow Bank"; got != want {
+		t.Fatalf("manual: %s, want %s", got, want)
+	}
+	fyne.DoAndWait(func() { g.main.list.highlight(g.main.list.accts[2]); g.main.move(-1); g.main.move(-1) })
+	if got, want := shownOrder(g), "Slow Bank, RFC, Counter Co"; got != want {
+		t.Errorf("after moving Slow Bank up twice: %s, want %s", got, want)
+	}
+	// The order is saved in the vault, and the choice in the preferences.
+	v, err := accounts.Read(g.path, &accounts.PasswordSlot{Password: []byte("right")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Accounts[0].Issuer != "Slow Bank" {
+		t.Errorf("the saved vault starts with %s", v.Accounts[0].Issuer)
+	}
+	if got := loadSettings(g.app.Preferences()).order; got != accounts.ByManual {
+		t.Errorf("remembered order %q", got)
+	}
+}
+
+func TestEnterCopiesHighlighted(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	fyne.DoAndWait(func() {
+		w.Canvas().Focus(g.main.list.widget)
+		g.main.list.widget.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // RFC, the 8-digit account
+		g.main.list.widget.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	if got := g.app.Clipboard().Content(); got != "94287082" {
+		t.Errorf("Enter on the second row copied %q, want RFC's 94287082", got)
+	}
+}
+
+// TestIconicWindow checks the minimised test against a real X server: the
+// WM_STATE a window manager sets (3 = iconic, 1 = normal).
+func TestIconicWindow(t *testing.T) {
+	testenv.Display(t)
+	c, err := xgb.NewConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	win, _ := xproto.NewWindowId(c)
+	screen := xproto.Setup(c).DefaultScreen(c)
+	xproto.CreateWindow(c, screen.RootDepth, win, screen.Root, 0, 0, 10, 10, 0, xproto.WindowClassInputOutput, screen.RootVisual, 0, nil)
+	atom, err := xproto.InternAtom(c, false, 8, "WM_STATE").Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(state uint32) {
+		buf := make([]byte, 8)
+		xgb.Put32(buf, state)
+		xproto.ChangePropertyChecked(c, xproto.PropModeReplace, win, atom.Atom, atom.Atom, 32, 2, buf).Check()
+	}
+	if iconic(c, win, atom.Atom) {
+		t.Error("a window without WM_STATE counts as minimised")
+	}
+	set(3)
+	if !iconic(c, win, atom.Atom) {
+		t.Error("an iconic window is not seen as minimised")
+	}
+	set(1)
+	if iconic(c, win, atom.Atom) {
+		t.Error("a normal window counts as minimised")
+	}
+	// Through Fyne's native-window context, on its own connection.
+	set(3)
+	if !nativeMinimized(driver.X11WindowContext{WindowHandle: uintptr(win)}) {
+		t.Error("nativeMinimized misses an iconic window")
 	}
 }
