@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/driver"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
@@ -338,7 +338,11 @@ func TestSortAndManualOrder(t *testing.T) {
 		t.Errorf("by name: %s, want %s", got, want)
 	}
 	// Manual order is the vault's; moving needs it chosen first.
-	fyne.DoAndWait(func() { g.main.setOrder(accounts.ByIssuer); g.main.list.highlight(g.main.list.accts[2]); g.main.move(-1) })
+	fyne.DoAndWait(func() {
+		g.main.setOrder(accounts.ByIssuer)
+		g.main.list.highlight(g.main.list.accts[2])
+		g.main.move(-1)
+	})
 	if got, want := shownOrder(g), "Counter Co, RFC, Slow Bank"; got != want {
 		t.Errorf("moved outside manual order: %s", got)
 	}
