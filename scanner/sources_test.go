@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,42 +74,13 @@ func TestClipboardImage(t *testing.T) {
 	}
 }
 
-// fakePortal answers the desktop portal's Screenshot call on the test's
-// D-Bus session as xdg-desktop-portal does (no compositor runs here).
-type fakePortal struct {
-	conn *dbus.Conn
-	file string
-}
-
-func (p *fakePortal) Screenshot(sender dbus.Sender, parent string, opts map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
-	token, _ := opts["handle_token"].Value().(string)
-	path := dbus.ObjectPath(fmt.Sprintf("/org/freedesktop/portal/desktop/request/%s/%s", stripSender(string(sender)), token))
-	go func() {
-		time.Sleep(50 * time.Millisecond) // the user takes a moment
-		p.conn.Emit(path, portalResponse, uint32(0), map[string]dbus.Variant{"uri": dbus.MakeVariant("file://" + p.file)})
-	}()
-	return path, nil
-}
-
 func TestPortalScreenshot(t *testing.T) {
-	testenv.SessionBus(t)
-	conn, err := dbus.ConnectSessionBus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	want := "otpauth://totp/Wayland:erin?secret=JBSWY3DPEHPK3PXP&issuer=Wayland"
 	shot := filepath.Join(t.TempDir(), "Screenshot.png")
 	os.WriteFile(shot, qrcorpus.PNG(want, 4), 0o600)
-	p := &fakePortal{conn: conn, file: shot}
-	if err := conn.Export(p, portalPath, "org.freedesktop.portal.Screenshot"); err != nil {
-		t.Fatal(err)
-	}
-	reply, err := conn.RequestName(portalName, dbus.NameFlagDoNotQueue)
-	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("cannot own %s: %v %v", portalName, reply, err)
-	}
-	defer conn.ReleaseName(portalName)
+	testenv.Portal(t, func(method string, _ map[string]dbus.Variant) (uint32, map[string]dbus.Variant) {
+		return 0, map[string]dbus.Variant{"uri": dbus.MakeVariant("file://" + shot)}
+	})
 
 	t.Setenv("WAYLAND_DISPLAY", "wayland-0")
 	got, err := ScanScreen()

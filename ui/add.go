@@ -146,21 +146,6 @@ func intIn(lo, hi int, what string) func(string) error {
 	}
 }
 
-func imageFilter() storage.FileFilter { return storage.NewExtensionFileFilter(scanner.Extensions) }
-
-func (g *gui) addFromFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		g.scanWithProgress([]string{path})
-	}, g.win)
-	d.SetFilter(imageFilter())
-	d.Show()
-}
-
 func (g *gui) addFromFolder() {
 	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil || u == nil {

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,10 +13,12 @@ import (
 	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/godbus/dbus/v5"
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
 	"twofold/accounts"
+	"twofold/internal/qrcorpus"
 	"twofold/internal/testenv"
 )
 
@@ -416,5 +421,33 @@ func TestIconicWindow(t *testing.T) {
 	set(3)
 	if !nativeMinimized(driver.X11WindowContext{WindowHandle: uintptr(win)}) {
 		t.Error("nativeMinimized misses an iconic window")
+	}
+}
+
+// TestPickSeveralImages picks two images (one name needs escaping) in
+// the desktop portal's file chooser, played by a fake portal on the
+// test's session bus, and adds both accounts.
+func TestPickSeveralImages(t *testing.T) {
+	dir := t.TempDir()
+	var uris []string
+	for i, name := range []string{"first.png", "second shot.png"} {
+		p := filepath.Join(dir, name)
+		uri := fmt.Sprintf("otpauth://totp/Picked:%d?secret=JBSWY3DPEHPK3PX%c&issuer=Picked", i, 'A'+i)
+		if err := os.WriteFile(p, qrcorpus.PNG(uri, 4), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		uris = append(uris, (&url.URL{Scheme: "file", Path: p}).String())
+	}
+	var multiple bool
+	testenv.Portal(t, func(method string, opts map[string]dbus.Variant) (uint32, map[string]dbus.Variant) {
+		multiple, _ = opts["multiple"].Value().(bool)
+		return 0, map[string]dbus.Variant{"uris": dbus.MakeVariant(uris)}
+	})
+	at := time.Unix(0, 0)
+	g, _ := newTestGUI(t, &at)
+	fyne.DoAndWait(g.addFromFile)
+	waitFor(t, "both picked images to be added", func() bool { return len(g.vault.Accounts) == 2 })
+	if !multiple {
+		t.Error("the file chooser was not asked for several files")
 	}
 }
