@@ -239,6 +239,34 @@ func TestGUISmoke(t *testing.T) {
 			t.Errorf("window screenshot: %v: %s", err, out)
 		}
 	}
+	// A second start on the same vault brings this window forward and
+	// exits, rather than opening a window that cannot open the vault.
+	second := exec.Command(bin)
+	second.Env = env
+	done := make(chan error, 1)
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- second.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the second start failed: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		second.Process.Kill()
+		t.Error("the second start did not hand over to the first and exit")
+	}
+	// xwininfo prints a window as `0x200020 "Twofold": ("Twofold" "Twofold") ...`.
+	if out, _ := exec.Command(xwininfo, "-root", "-tree").Output(); bytes.Count(out, []byte(`"Twofold":`)) != 1 {
+		t.Errorf("%d Twofold windows after the second start, want 1:\n%s", bytes.Count(out, []byte(`"Twofold":`)), out)
+	}
+	select {
+	case err := <-exited:
+		exited <- err
+		t.Fatalf("the first window closed when the second started: %v", err)
+	default:
+	}
 	if strings.Contains(stderr.String(), "JRZCL47CMXVOQMNPZR2F7J4RGI") {
 		t.Error("the GUI logged a secret")
 	}

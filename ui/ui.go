@@ -17,6 +17,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/assets"
+	"twofold/internal/instance"
 )
 
 // AppID is Fyne's application ID (also in FyneApp.toml).
@@ -25,12 +26,25 @@ const AppID = "app.twofold.Twofold"
 // Run opens the main window on the vault at path ("" = the default) and
 // returns the exit status when the window closes.
 func Run(path string) int {
+	// A second start on the same vault brings the first window forward.
+	var sock string
+	if p, err := accounts.VaultPath(path); err == nil && p != "" {
+		sock = instance.SocketPath(p)
+		if instance.Signal(sock) {
+			return 0
+		}
+	}
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Twofold")
 	w.Resize(fyne.NewSize(480, 640))
 	g := newGUI(a, w, path, time.Now)
 	g.start()
+	if sock != "" {
+		if stop, err := instance.Listen(sock, func() { fyne.Do(func() { w.Show(); w.RequestFocus() }) }); err == nil {
+			defer stop()
+		}
+	}
 	w.SetOnClosed(g.close)
 	w.ShowAndRun()
 	return 0
