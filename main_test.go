@@ -233,12 +233,6 @@ func TestGUISmoke(t *testing.T) {
 	if len(colours) < 20 {
 		t.Errorf("the screen has only %d colours: the window drew nothing", len(colours))
 	}
-	// scripts/screenshot.sh sets this to refresh the README's picture.
-	if p := os.Getenv("TWOFOLD_SCREENSHOT"); p != "" {
-		if out, err := exec.Command(importCmd, "-window", "Twofold", p).CombinedOutput(); err != nil {
-			t.Errorf("window screenshot: %v: %s", err, out)
-		}
-	}
 	// A second start on the same vault brings this window forward and
 	// exits, rather than opening a window that cannot open the vault.
 	second := exec.Command(bin)

@@ -131,7 +131,7 @@ func (g *gui) addManual() {
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons("Enter a key", container.NewBorder(nil,
 		container.NewVBox(hint, container.NewGridWithColumns(2, cancel, addBtn)), nil, nil, form), g.win)
-	d.Resize(fyne.NewSize(460, 440))
+	d.Resize(g.fit(460, 440))
 	d.Show()
 	g.win.Canvas().Focus(issuer)
 }
@@ -164,7 +164,7 @@ func (g *gui) scanWithProgress(paths []string) {
 	var d *dialog.CustomDialog
 	cancelBtn := widget.NewButton("Cancel", func() { cancel() })
 	d = dialog.NewCustomWithoutButtons("Scanning images", container.NewVBox(label, bar, cancelBtn), g.win)
-	d.Resize(fyne.NewSize(380, 160))
+	d.Resize(g.fit(380, 160))
 	d.Show()
 	go func() {
 		results, err := scanner.ScanPaths(ctx, paths, func(done, total int, file string) {
@@ -351,7 +351,7 @@ func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
 		go list.tick(stop, func() bool { return minimized(g.win) })
 		d.SetOnClosed(func() { close(stop) })
 	}
-	d.Resize(fyne.NewSize(480, 200))
+	d.Resize(g.fit(480, 200))
 	d.Show()
 }
 
@@ -397,6 +397,6 @@ func (g *gui) createVault(then func()) {
 		g.vault = v
 		then()
 	}, g.win)
-	d.Resize(fyne.NewSize(460, 320))
+	d.Resize(g.fit(460, 320))
 	d.Show()
 }

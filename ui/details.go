@@ -79,7 +79,7 @@ func (m *mainView) details(a *accounts.Account) {
 	)
 	buttons := container.NewHBox(deleteBtn, layout.NewSpacer(), cancel, save)
 	d = dialog.NewCustomWithoutButtons(a.Label(), container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(form)), g.win)
-	d.Resize(fyne.NewSize(500, 600))
+	d.Resize(g.fit(500, 600))
 	d.Show()
 	g.win.Canvas().Focus(issuer)
 }

@@ -169,6 +169,14 @@ func (m *mainView) next(a *accounts.Account) {
 	m.list.widget.Refresh()
 }
 
+// fit is a dialog size of at most w×h that stays inside the window, so
+// a dialog never spills over its edges when the window is small.
+func (g *gui) fit(w, h float32) fyne.Size {
+	c := g.win.Canvas().Size()
+	const margin = 16
+	return fyne.NewSize(min(w, c.Width-margin), min(h, c.Height-margin))
+}
+
 func (m *mainView) showError(err error) {
 	dialog.ShowError(errorSentence{err}, m.g.win)
 }

@@ -65,7 +65,13 @@ func (g *gui) menu() *fyne.MainMenu {
 	down.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDown, Modifier: fyne.KeyModifierAlt}
 	view.Items = append(view.Items, fyne.NewMenuItemSeparator())
 	view.Items = append(view.Items, orderItems...)
-	view.Items = append(view.Items, up, down, fyne.NewMenuItemSeparator(), lock, prefs)
+	details := fyne.NewMenuItem("Account details…", func() {
+		if a := g.main.list.current(); a != nil {
+			g.main.details(a)
+		}
+	})
+	details.Shortcut = ctrl(fyne.KeyI)
+	view.Items = append(view.Items, up, down, fyne.NewMenuItemSeparator(), details, lock, prefs)
 	return fyne.NewMainMenu(fyne.NewMenu("Add", g.addActions()...), view)
 }
 

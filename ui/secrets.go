@@ -56,7 +56,7 @@ func (m *mainView) showQR(a *accounts.Account) {
 		widget.NewButtonWithIcon("Save as PNG…", theme.DocumentSaveIcon(), save("png")),
 		widget.NewButtonWithIcon("Save as JPEG…", theme.DocumentSaveIcon(), save("jpeg")))
 	d := dialog.NewCustom("QR code of "+a.Label(), "Close", container.NewVBox(pic, warn, buttons), m.g.win)
-	d.Resize(fyne.NewSize(420, 460))
+	d.Resize(m.g.fit(420, 460))
 	d.Show()
 }
 
@@ -109,7 +109,9 @@ func (m *mainView) recoveryCodes(a *accounts.Account, save func() error) fyne.Ca
 			box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(used, cp), code))
 		}
 		if len(a.RecoveryCodes) == 0 {
-			box.Add(widget.NewLabel("None yet. Sites like Netim and Exponea give a few at setup."))
+			none := widget.NewLabel("None yet. Sites like Netim and Exponea give a few at setup.")
+			none.Wrapping = fyne.TextWrapWord
+			box.Add(none)
 		}
 	}
 	fill()

@@ -131,7 +131,7 @@ func (g *gui) showSettings() {
 	th := widget.NewSelect(themeLabels, func(string) {})
 	th.SetSelectedIndex(indexOf(themeNames, s.theme, 0))
 	th.OnChanged = func(string) { s.theme = themeNames[th.SelectedIndex()]; apply() }
-	ntpOn := widget.NewCheck("Check the clock against a time server", func(b bool) { s.ntp = b; apply() })
+	ntpOn := widget.NewCheck("Check the clock online", func(b bool) { s.ntp = b; apply() })
 	ntpOn.SetChecked(s.ntp)
 	server := widget.NewEntry()
 	server.SetText(s.ntpServer)
@@ -142,7 +142,7 @@ func (g *gui) showSettings() {
 	path.Wrapping = fyne.TextWrapBreak
 	copyPath := widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() { g.app.Clipboard().SetContent(g.path) })
 	protection := widget.NewLabel(g.protection())
-	password := widget.NewButtonWithIcon("Set or change the vault password…", theme.AccountIcon(), func() {
+	password := widget.NewButtonWithIcon("Set password…", theme.AccountIcon(), func() {
 		g.setPassword(func() { protection.SetText(g.protection()) })
 	})
 	if g.vault == nil {
@@ -150,7 +150,7 @@ func (g *gui) showSettings() {
 	}
 
 	form := widget.NewForm(
-		widget.NewFormItem("Clear copied codes after", clip),
+		widget.NewFormItem("Clear clipboard after", clip),
 		widget.NewFormItem("Lock when idle for", lock),
 		widget.NewFormItem("", hide),
 		widget.NewFormItem("Theme", th),
@@ -160,7 +160,7 @@ func (g *gui) showSettings() {
 		widget.NewFormItem("Protection", container.NewVBox(protection, password)),
 	)
 	d := dialog.NewCustom("Settings", "Close", form, g.win)
-	d.Resize(fyne.NewSize(520, 560))
+	d.Resize(g.fit(520, 560))
 	d.Show()
 }
 

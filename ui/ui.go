@@ -107,6 +107,17 @@ func (g *gui) showMain(v *accounts.Vault) {
 	g.main = newMainView(g)
 	g.win.SetContent(container.NewBorder(g.clock.banner, nil, nil, nil, g.main.content))
 	g.win.SetMainMenu(g.menu())
+	// Fyne gives the focus to nobody after a dialog closes: arrows and
+	// Enter then go back to the list.
+	g.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		switch e.Name {
+		case fyne.KeyUp, fyne.KeyDown, fyne.KeyReturn, fyne.KeyEnter:
+			if g.main != nil && g.vault != nil {
+				g.main.focusList()
+				g.main.list.widget.TypedKey(e)
+			}
+		}
+	})
 	g.main.focusList()
 	g.touch()
 	g.checkClock()
@@ -140,7 +151,9 @@ func (g *gui) idleCheck() {
 
 func (g *gui) showUnlock() {
 	g.win.SetMainMenu(nil)
-	g.win.SetContent(unlockForm(g.path, func(v *accounts.Vault) { g.showMain(v) }))
+	form, entry := unlockForm(g.path, func(v *accounts.Vault) { g.showMain(v) })
+	g.win.SetContent(form)
+	g.win.Canvas().Focus(entry) // type the password straight away
 }
 
 // lock closes the vault (its key leaves memory) and shows the unlock form.
@@ -197,7 +210,7 @@ func message(title, detail string) fyne.CanvasObject {
 // unlockForm asks for the vault password. Argon2id takes a moment, so
 // it runs off the UI goroutine; a wrong password says so and waits a
 // little before the next try.
-func unlockForm(path string, opened func(*accounts.Vault)) fyne.CanvasObject {
+func unlockForm(path string, opened func(*accounts.Vault)) (fyne.CanvasObject, *widget.Entry) {
 	entry := widget.NewPasswordEntry()
 	entry.SetPlaceHolder("Vault password")
 	status := widget.NewLabel("")
@@ -224,6 +237,9 @@ func unlockForm(path string, opened func(*accounts.Vault)) fyne.CanvasObject {
 				if err != nil {
 					status.SetText(unlockError(err))
 					entry.SetText("")
+					if c := fyne.CurrentApp().Driver().CanvasForObject(entry); c != nil {
+						c.Focus(entry) // ready for the next try
+					}
 					return
 				}
 				opened(v)
@@ -235,7 +251,7 @@ func unlockForm(path string, opened func(*accounts.Vault)) fyne.CanvasObject {
 	entry.OnSubmitted = func(string) { try() }
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(320, 200), container.NewVBox(
 		widget.NewLabelWithStyle("Twofold is locked", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		entry, button, status)))
+		entry, button, status))), entry
 }
 
 func unlockError(err error) string {

@@ -262,6 +262,9 @@ func TestLockRejectsWrongPassword(t *testing.T) {
 	}
 	entry := find(t, w.Content(), func(e *widget.Entry) bool { return e.Password })
 	unlock := button(t, w.Content(), "Unlock")
+	if w.Canvas().Focused() != entry {
+		t.Error("the password field does not have the keyboard focus")
+	}
 	test.Type(entry, "wrong")
 	test.Tap(unlock)
 	waitFor(t, "the wrong-password message", func() bool { return labels(w.Content())["Wrong password. Try again."] != nil })
@@ -269,6 +272,9 @@ func TestLockRejectsWrongPassword(t *testing.T) {
 		t.Fatal("a wrong password opened the vault or stayed in the field")
 	}
 	waitFor(t, "the button to come back", func() bool { return !unlock.Disabled() })
+	if w.Canvas().Focused() != entry {
+		t.Error("the password field lost the focus after a wrong password")
+	}
 	test.Type(entry, "right")
 	test.Tap(unlock)
 	waitFor(t, "the vault to open", func() bool { return g.vault != nil && len(g.vault.Accounts) == 3 })
@@ -382,6 +388,15 @@ func TestEnterCopiesHighlighted(t *testing.T) {
 	})
 	if got := g.app.Clipboard().Content(); got != "94287082" {
 		t.Errorf("Enter on the second row copied %q, want RFC's 94287082", got)
+	}
+	// After a dialog, Fyne focuses nothing: Enter still reaches the list.
+	fyne.DoAndWait(func() {
+		g.app.Clipboard().SetContent("")
+		w.Canvas().Unfocus()
+		w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	if got := g.app.Clipboard().Content(); got != "94287082" {
+		t.Errorf("Enter with nothing focused copied %q, want the highlighted row's code", got)
 	}
 }
 
