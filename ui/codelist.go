@@ -175,10 +175,12 @@ func newRow(l *codeList) *row {
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
 	r.name = widget.NewLabel("")
 	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.code = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	// The theme font's digits are all one width, so codes line up without
+	// a monospace font, whose faces would cost about 8 MB more to load.
+	r.code = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	r.code.SizeName = theme.SizeNameSubHeadingText
 	r.left = widget.NewLabel("")
-	r.nextCode = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	r.nextCode = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	r.nextCode.Importance = widget.LowImportance
 	r.bar = widget.NewProgressBar()
 	r.bar.TextFormatter = func() string { return "" }
@@ -204,15 +206,16 @@ func newRow(l *codeList) *row {
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-// show fills the row for account a at time now.
+// show fills the row for account a at time now. It runs for every
+// visible row once a second, so it only touches what changed: each
+// refresh costs a redraw.
 func (r *row) show(a *accounts.Account, now time.Time) {
 	r.acct = a
 	title, sub := a.Issuer, a.Name
 	if title == "" {
 		title, sub = a.Name, ""
 	}
-	// The avatar changes only when the row shows another account, not on
-	// the per-second tick.
+	// The avatar changes only when the row shows another account.
 	if initials := initialsOf(title); r.initials.Text != initials || r.circle.FillColor != avatarColor(a.Issuer+a.Name) {
 		r.circle.FillColor = avatarColor(a.Issuer + a.Name)
 		r.initials.Text = initials
@@ -222,21 +225,22 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 	if a.Pinned {
 		title = "★ " + title
 	}
-	r.issuer.SetText(title)
-	r.name.SetText(sub)
+	setText(r.issuer, title)
+	setText(r.name, sub)
 
 	code, err := a.Code(now)
 	if err != nil {
-		r.code.SetText("error")
+		setText(r.code, "error")
 		return
 	}
-	if r.list.hide && r.list.revealed != a {
+	hidden := r.list.hide && r.list.revealed != a
+	if hidden {
 		code = strings.Repeat("•", len(code))
 	}
-	r.code.SetText(accounts.GroupCode(code))
+	setText(r.code, accounts.GroupCode(code))
 	if a.Kind == accounts.HOTP {
-		r.left.SetText("")
-		r.nextCode.SetText("")
+		setText(r.left, "")
+		setText(r.nextCode, "")
 		r.bar.Hide()
 		r.nextBtn.Show()
 		return
@@ -245,22 +249,31 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 	r.bar.Show()
 	rem := a.Remaining(now)
 	secs := int((rem + time.Second - 1) / time.Second)
-	r.left.SetText(fmt.Sprintf("%d s", secs))
+	setText(r.left, fmt.Sprintf("%d s", secs))
 	r.bar.SetValue(float64(rem) / float64(time.Duration(a.Period)*time.Second))
 	// In the last seconds: the warning colour, and the next code beside
 	// it. The number is always there too: colour is never the only signal.
+	importance, next := widget.MediumImportance, ""
 	if rem <= warnBelow {
-		r.left.Importance = widget.DangerImportance
-		next, _ := a.Code(now.Add(rem))
-		if r.list.hide && r.list.revealed != a {
-			next = strings.Repeat("•", len(next))
+		importance = widget.DangerImportance
+		n, _ := a.Code(now.Add(rem))
+		if hidden {
+			n = strings.Repeat("•", len(n))
 		}
-		r.nextCode.SetText("next " + accounts.GroupCode(next))
-	} else {
-		r.left.Importance = widget.MediumImportance
-		r.nextCode.SetText("")
+		next = "next " + accounts.GroupCode(n)
 	}
-	r.left.Refresh()
+	setText(r.nextCode, next)
+	if r.left.Importance != importance {
+		r.left.Importance = importance
+		r.left.Refresh()
+	}
+}
+
+// setText changes a label only when its text changes.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
 }
 
 func initialsOf(s string) string {
