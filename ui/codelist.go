@@ -29,6 +29,10 @@ type codeList struct {
 	// hide shows codes as dots until a row is clicked; revealed is that row.
 	hide     bool
 	revealed *accounts.Account
+
+	// bound is which item each row widget last showed: the rows on
+	// screen, plus the few the list keeps for reuse.
+	bound map[*row]widget.ListItemID
 }
 
 // warnBelow is when the countdown turns to the warning colour and the
@@ -36,13 +40,20 @@ type codeList struct {
 const warnBelow = 5 * time.Second
 
 func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
-	l := &codeList{accts: accts, now: now}
+	l := &codeList{accts: accts, now: now, bound: map[*row]widget.ListItemID{}}
 	l.widget = newKeyList(
 		func() int { return len(l.accts) },
 		func() fyne.CanvasObject { return newRow(l) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
+			r := o.(*row)
+			for other, oid := range l.bound {
+				if oid == id && other != r {
+					delete(l.bound, other)
+				}
+			}
+			l.bound[r] = id
 			if id < len(l.accts) {
-				o.(*row).show(l.accts[id], l.now())
+				r.show(l.accts[id], l.now())
 			}
 		},
 	)
@@ -67,6 +78,35 @@ func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
 func (l *codeList) setAccounts(accts []*accounts.Account) {
 	l.accts = accts
 	l.widget.Refresh()
+}
+
+// step updates the rows on screen for the new second. Unlike
+// List.Refresh, it leaves the list's own items (backgrounds, separators,
+// layout) alone and skips rows scrolled out of view.
+func (l *codeList) step() {
+	first, last := l.visibleRange()
+	now := l.now()
+	for r, id := range l.bound {
+		if id >= first && id <= last && id < len(l.accts) && r.acct == l.accts[id] {
+			r.show(r.acct, now)
+		}
+	}
+}
+
+// visibleRange is the first and last item id that can be on screen, from
+// the scroll offset and the (fixed) row height, with one to spare.
+func (l *codeList) visibleRange() (int, int) {
+	var height float32
+	for r := range l.bound {
+		height = max(height, r.Size().Height)
+	}
+	if height <= 0 {
+		return 0, len(l.accts)
+	}
+	step := height + theme.SeparatorThicknessSize()
+	first := int(l.widget.GetScrollOffset()/step) - 1
+	last := int((l.widget.GetScrollOffset()+l.widget.Size().Height)/step) + 1
+	return first, last
 }
 
 // current is the account under the keyboard cursor (or last clicked).
@@ -137,7 +177,7 @@ func (l *codeList) tick(stop <-chan struct{}, paused func() bool) {
 		case <-time.After(wait):
 			fyne.Do(func() {
 				if !paused() {
-					l.widget.Refresh()
+					l.step()
 				}
 			})
 		}

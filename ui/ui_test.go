@@ -108,7 +108,7 @@ func testAccounts() []*accounts.Account {
 
 func TestCodesCountdownAndNextCode(t *testing.T) {
 	at := time.Unix(59, 0) // RFC 6238: 94287082 at T=59, 1 s left
-	_, w := newTestGUI(t, &at, testAccounts()...)
+	g, w := newTestGUI(t, &at, testAccounts()...)
 	got := labels(w.Content())
 	for _, want := range []string{"9428 7082", "755 224", "RFC", "Slow Bank"} {
 		if got[want] == nil {
@@ -124,7 +124,7 @@ func TestCodesCountdownAndNextCode(t *testing.T) {
 		t.Errorf("the next code %s is not shown: %s", next, keys(got))
 	}
 	at = time.Unix(61, 0)
-	fyne.DoAndWait(func() { w.Content().Refresh() })
+	fyne.DoAndWait(g.main.list.step) // what the ticker does each second
 	got = labels(w.Content())
 	// The 30 s and the 60 s accounts tick on their own periods.
 	if got["29 s"] == nil || got["59 s"] == nil {
@@ -464,5 +464,43 @@ func TestPickSeveralImages(t *testing.T) {
 	waitFor(t, "both picked images to be added", func() bool { return len(g.vault.Accounts) == 2 })
 	if !multiple {
 		t.Error("the file chooser was not asked for several files")
+	}
+}
+
+// TestStepOnlyVisibleRows: with 300 accounts only the rows on screen
+// exist and are stepped, and scrolling brings the right codes.
+func TestStepOnlyVisibleRows(t *testing.T) {
+	var accts []*accounts.Account
+	for i := range 300 {
+		accts = append(accts, &accounts.Account{Issuer: fmt.Sprintf("Site %03d", i), Name: "me", Kind: accounts.TOTP,
+			Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret number %03d", i))})
+	}
+	at := time.Unix(1000, 0)
+	g, w := newTestGUI(t, &at, accts...)
+	l := g.main.list
+	if n := len(l.bound); n == 0 || n > 20 {
+		t.Fatalf("%d row widgets for 300 accounts", n)
+	}
+	first, last := 0, 0
+	fyne.DoAndWait(func() { first, last = l.visibleRange() })
+	if first > 0 || last < 3 || last > 20 {
+		t.Errorf("visible range %d..%d at the top", first, last)
+	}
+	if got := labels(w.Content()); got["20 s"] == nil {
+		t.Errorf("no 20 s countdown at T=1000: %s", keys(got))
+	}
+	at = time.Unix(1001, 0)
+	fyne.DoAndWait(l.step)
+	if got := labels(w.Content()); got["19 s"] == nil || got["20 s"] != nil {
+		t.Errorf("rows were not stepped to 19 s: %s", keys(got))
+	}
+	fyne.DoAndWait(func() { l.widget.ScrollToBottom() })
+	fyne.DoAndWait(func() { first, last = l.visibleRange() })
+	if last < 299 || first < 250 {
+		t.Errorf("visible range %d..%d at the bottom", first, last)
+	}
+	want, _ := accts[299].Code(at)
+	if got := labels(w.Content()); got[accounts.GroupCode(want)] == nil {
+		t.Errorf("the last account's code %s is not shown after scrolling: %s", want, keys(got))
 	}
 }
