@@ -197,7 +197,7 @@ type row struct {
 	code      *widget.Label
 	left      *widget.Label
 	nextCode  *widget.Label
-	bar       *widget.ProgressBar
+	bar       *timeBar
 	nextBtn   *iconButton
 	detailBtn *iconButton
 	content   fyne.CanvasObject
@@ -222,8 +222,7 @@ func newRow(l *codeList) *row {
 	r.left = widget.NewLabel("")
 	r.nextCode = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	r.nextCode.Importance = widget.LowImportance
-	r.bar = widget.NewProgressBar()
-	r.bar.TextFormatter = func() string { return "" }
+	r.bar = newTimeBar()
 	r.nextBtn = newIconButton(theme.MediaSkipNextIcon(), "Next code (advances the counter)", func() {
 		if r.acct != nil && l.onNext != nil {
 			l.onNext(r.acct)
@@ -236,7 +235,7 @@ func newRow(l *codeList) *row {
 	})
 	right := container.NewVBox(
 		container.NewHBox(layout.NewSpacer(), r.nextCode, r.code),
-		container.NewHBox(layout.NewSpacer(), r.left, container.NewGridWrap(fyne.NewSize(60, 8), r.bar), r.nextBtn),
+		container.NewHBox(layout.NewSpacer(), r.left, r.bar, r.nextBtn),
 	)
 	r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
 		container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
@@ -290,7 +289,7 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 	rem := a.Remaining(now)
 	secs := int((rem + time.Second - 1) / time.Second)
 	setText(r.left, fmt.Sprintf("%d s", secs))
-	r.bar.SetValue(float64(rem) / float64(time.Duration(a.Period)*time.Second))
+	r.bar.set(float64(rem)/float64(time.Duration(a.Period)*time.Second), rem <= warnBelow)
 	// In the last seconds: the warning colour, and the next code beside
 	// it. The number is always there too: colour is never the only signal.
 	importance, next := widget.MediumImportance, ""
@@ -309,10 +308,16 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 	}
 }
 
-// setText changes a label only when its text changes.
+// setText changes a label only when its text changes, and hides it
+// while empty: hidden objects cost nothing to draw.
 func setText(l *widget.Label, s string) {
 	if l.Text != s {
 		l.SetText(s)
+	}
+	if s == "" {
+		l.Hide()
+	} else {
+		l.Show()
 	}
 }
 
@@ -341,4 +346,55 @@ func avatarColor(s string) color.Color {
 		h = h*31 + uint32(r)
 	}
 	return palette[h%uint32(len(palette))]
+}
+
+// timeBar is the time left as a shrinking line: one rectangle, where a
+// widget.ProgressBar draws three, since every visible row redraws it
+// each second.
+type timeBar struct {
+	widget.BaseWidget
+	fill *canvas.Rectangle
+	frac float32
+	warn bool
+}
+
+const timeBarWidth, timeBarHeight = 60, 4
+
+func newTimeBar() *timeBar {
+	b := &timeBar{fill: canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))}
+	b.fill.CornerRadius = timeBarHeight / 2
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *timeBar) set(frac float64, warn bool) {
+	if f := float32(frac); f != b.frac || warn != b.warn {
+		b.frac, b.warn = f, warn
+		b.Refresh()
+	}
+}
+
+func (b *timeBar) CreateRenderer() fyne.WidgetRenderer { return &timeBarRenderer{b} }
+
+type timeBarRenderer struct{ b *timeBar }
+
+func (r *timeBarRenderer) MinSize() fyne.Size { return fyne.NewSize(timeBarWidth, timeBarHeight) }
+func (r *timeBarRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.b.fill} }
+func (r *timeBarRenderer) Destroy()                     {}
+
+func (r *timeBarRenderer) Layout(s fyne.Size) {
+	h := float32(timeBarHeight)
+	w := s.Width * r.b.frac
+	r.b.fill.Move(fyne.NewPos(s.Width-w, (s.Height-h)/2)) // shrinks towards the right edge
+	r.b.fill.Resize(fyne.NewSize(w, h))
+}
+
+func (r *timeBarRenderer) Refresh() {
+	name := theme.ColorNamePrimary
+	if r.b.warn {
+		name = theme.ColorNameError
+	}
+	r.b.fill.FillColor = theme.Color(name) // theme-aware: follows light/dark
+	r.Layout(r.b.Size())
+	r.b.fill.Refresh()
 }
