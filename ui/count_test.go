@@ -11,26 +11,32 @@ import (
 	"twofold/accounts"
 )
 
-func TestCountObjects(t *testing.T) {
+// drawnObjects counts the visible canvas primitives in the window: what
+// the painter draws on every redraw.
+func drawnObjects(n int, t *testing.T) int {
 	var accts []*accounts.Account
-	for i := range 500 {
+	for i := range n {
 		accts = append(accts, &accounts.Account{Issuer: fmt.Sprintf("Site %03d", i), Name: "me", Kind: accounts.TOTP,
 			Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret number %03d", i))})
 	}
 	at := time.Unix(1000, 0)
 	_, w := newTestGUI(t, &at, accts...)
-	kinds := map[string]int{}
-	n := 0
+	count := 0
 	for _, o := range test.LaidOutObjects(w.Content()) {
-		if !o.Visible() {
-			continue
-		}
-		if _, isWidget := o.(fyne.Widget); !isWidget {
-			if _, isC := o.(*fyne.Container); !isC {
-				kinds[fmt.Sprintf("%T", o)]++
-				n++
-			}
+		_, isWidget := o.(fyne.Widget)
+		_, isContainer := o.(*fyne.Container)
+		if o.Visible() && !isWidget && !isContainer {
+			count++
 		}
 	}
-	t.Logf("%d drawn objects: %v (laid out %d)", n, kinds, len(test.LaidOutObjects(w.Content())))
+	return count
+}
+
+// TestDrawCostIndependentOfAccounts: 500 accounts draw no more than 20
+// do (the list makes rows only for what is on screen).
+func TestDrawCostIndependentOfAccounts(t *testing.T) {
+	few, many := drawnObjects(20, t), drawnObjects(500, t)
+	if many > few {
+		t.Errorf("500 accounts draw %d objects, 20 draw %d", many, few)
+	}
 }

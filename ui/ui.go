@@ -5,6 +5,7 @@ package ui
 
 import (
 	"errors"
+	"runtime/debug"
 	"slices"
 	"time"
 	"unicode"
@@ -51,6 +52,9 @@ func Run(path string) int {
 		}
 	}
 	w.SetOnClosed(g.close)
+	// Start-up (parsing fonts, the vault) leaves garbage the runtime
+	// would keep for a while; hand it back once the window is up.
+	time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 	w.ShowAndRun()
 	return 0
 }
