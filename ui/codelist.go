@@ -378,7 +378,7 @@ func (b *timeBar) CreateRenderer() fyne.WidgetRenderer { return &timeBarRenderer
 
 type timeBarRenderer struct{ b *timeBar }
 
-func (r *timeBarRenderer) MinSize() fyne.Size { return fyne.NewSize(timeBarWidth, timeBarHeight) }
+func (r *timeBarRenderer) MinSize() fyne.Size           { return fyne.NewSize(timeBarWidth, timeBarHeight) }
 func (r *timeBarRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.b.fill} }
 func (r *timeBarRenderer) Destroy()                     {}
 
