@@ -19,7 +19,8 @@ func TestSignal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !Signal(sock) || !Signal(sock) || shown.Load() != 2 {
+	first, second := Signal(sock), Signal(sock)
+	if !first || !second || shown.Load() != 2 {
 		t.Fatalf("two signals showed the window %d times", shown.Load())
 	}
 	if _, err := Listen(sock, func() {}); err == nil {
