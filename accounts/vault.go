@@ -382,26 +382,81 @@ func read(path string, unlockers []Unlocker) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, off, err := parseHeader(data)
+	h, accts, key, err := decode(data, unlockers)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	return &Vault{Accounts: accts, path: path, hdr: h, key: key}, nil
+}
+
+func decode(data []byte, unlockers []Unlocker) (header, []*Account, []byte, error) {
+	h, off, err := parseHeader(data)
+	if err != nil {
+		return h, nil, nil, err
+	}
 	key, err := unlock(h, unlockers)
 	if err != nil {
-		return nil, err
+		return h, nil, nil, err
 	}
 	aead, _ := chacha20poly1305.NewX(key)
 	nonce := data[off : off+chacha20poly1305.NonceSizeX]
 	plain, err := aead.Open(nil, nonce, data[off+chacha20poly1305.NonceSizeX:], data[:off])
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, ErrDamaged)
+		return h, nil, nil, ErrDamaged
 	}
 	defer clear(plain)
 	var b body
 	if err := json.Unmarshal(plain, &b); err != nil {
-		return nil, fmt.Errorf("%s: %w (its contents do not decode)", path, ErrDamaged)
+		return h, nil, nil, fmt.Errorf("%w (its contents do not decode)", ErrDamaged)
 	}
-	return &Vault{Accounts: b.Accounts, path: path, hdr: h, key: key}, nil
+	return h, b.Accounts, key, nil
+}
+
+// Decode reads accounts from the bytes of a vault file: a backup is the
+// same container, with a password slot instead of a keyring slot.
+func Decode(data []byte, unlockers ...Unlocker) ([]*Account, error) {
+	if len(data) > maxVaultSize {
+		return nil, ErrNotVault
+	}
+	_, accts, key, err := decode(data, unlockers)
+	clear(key)
+	return accts, err
+}
+
+// Encode writes accts into a new container (a fresh key and ID) that
+// opens with any of the lockers' slots: how backups are made.
+func Encode(accts []*Account, lockers ...Locker) ([]byte, error) {
+	key := make([]byte, chacha20poly1305.KeySize)
+	defer clear(key)
+	var id [16]byte
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if _, err := rand.Read(id[:]); err != nil {
+		return nil, err
+	}
+	h := header{ID: hex.EncodeToString(id[:]), KeyCheck: keyCheck(key)}
+	for _, l := range lockers {
+		st, err := l.Lock(key)
+		if err != nil {
+			return nil, err
+		}
+		h.Slots = append(h.Slots, st)
+	}
+	if len(h.Slots) == 0 {
+		return nil, errors.New("a container needs at least one slot")
+	}
+	plain, err := json.Marshal(body{Accounts: accts})
+	if err != nil {
+		return nil, fmt.Errorf("encode accounts: %w", err)
+	}
+	defer clear(plain)
+	return seal(h, key, plain)
+}
+
+// IsContainer reports whether data starts like a vault or Twofold backup.
+func IsContainer(data []byte) bool {
+	return strings.HasPrefix(string(data[:min(len(data), len(magic))]), magic)
 }
 
 // unlock tries the unlockers in the caller's order of preference, each on

@@ -13,13 +13,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
-	"twofold/backup"
+	"twofold/qrimage"
 )
 
 // showQR shows the account's QR code, to add it to another device, and
 // saves it as PNG or JPEG (what N0C tells users to keep).
 func (m *mainView) showQR(a *accounts.Account) {
-	img, err := backup.QRImage(a.URI(), 6)
+	img, err := qrimage.Draw(a.URI(), 6)
 	if err != nil {
 		m.showError(err)
 		return
@@ -37,7 +37,7 @@ func (m *mainView) showQR(a *accounts.Account) {
 				if err != nil || w == nil {
 					return
 				}
-				err = backup.WriteQR(w, a.URI(), format, 8)
+				err = qrimage.Write(w, a.URI(), format, 8)
 				if cerr := w.Close(); err == nil {
 					err = cerr
 				}

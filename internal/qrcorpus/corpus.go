@@ -18,7 +18,7 @@ import (
 	"github.com/makiuchi-d/gozxing/common"
 
 	"twofold/accounts"
-	"twofold/backup"
+	"twofold/qrimage"
 )
 
 // Categories, in the order Generate makes them.
@@ -181,7 +181,7 @@ func fillRect(g *image.Gray, x, y, w, h int, v uint8) {
 // renderQR draws a code at module size px with a 4-module quiet zone,
 // in the given levels for dark and light.
 func renderQR(payload string, px int, dark, light uint8) *image.Gray {
-	g, err := backup.QRImage(payload, px)
+	g, err := qrimage.Draw(payload, px)
 	if err != nil {
 		panic(err)
 	}

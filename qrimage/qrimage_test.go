@@ -1,4 +1,4 @@
-package backup
+package qrimage
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ func TestQRRoundTrip(t *testing.T) {
 	for _, p := range payloads {
 		for _, format := range []string{"png", "jpeg"} {
 			var buf bytes.Buffer
-			if err := WriteQR(&buf, p, format, 6); err != nil {
+			if err := Write(&buf, p, format, 6); err != nil {
 				t.Fatal(err)
 			}
 			img, err := scanner.ReadImage(&buf)
@@ -31,7 +31,7 @@ func TestQRRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	if err := WriteQR(&bytes.Buffer{}, payloads[0], "gif", 4); err == nil {
+	if err := Write(&bytes.Buffer{}, payloads[0], "gif", 4); err == nil {
 		t.Error("an unknown format was accepted")
 	}
 }

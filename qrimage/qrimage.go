@@ -1,4 +1,5 @@
-package backup
+// Package qrimage draws QR codes: for exports, the GUI and the test corpus.
+package qrimage
 
 import (
 	"fmt"
@@ -11,10 +12,10 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
-// QRImage draws payload as a QR code, black on white, each module
+// Draw draws payload as a QR code, black on white, each module
 // modulePx pixels, with the standard 4-module quiet zone. Error
 // correction is M, which phone cameras read easily from a screen.
-func QRImage(payload string, modulePx int) (*image.Gray, error) {
+func Draw(payload string, modulePx int) (*image.Gray, error) {
 	if modulePx < 1 {
 		modulePx = 1
 	}
@@ -45,10 +46,10 @@ func QRImage(payload string, modulePx int) (*image.Gray, error) {
 	return g, nil
 }
 
-// WriteQR writes payload's QR code as "png" or "jpeg" (at high quality,
+// Write writes payload's QR code as "png" or "jpeg" (at high quality,
 // so the modules stay sharp).
-func WriteQR(w io.Writer, payload, format string, modulePx int) error {
-	img, err := QRImage(payload, modulePx)
+func Write(w io.Writer, payload, format string, modulePx int) error {
+	img, err := Draw(payload, modulePx)
 	if err != nil {
 		return err
 	}
