@@ -46,4 +46,4 @@ BUILD_PACKAGES=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 # What running it needs on a bare machine (GL drivers, the keyring).
 RUN_PACKAGES=(libgl1-mesa-dri ca-certificates)
 # What the tests run against.
-TEST_PACKAGES=(xvfb xauth x11-utils xdotool xclip dbus gnome-keyring libsecret-tools oathtool imagemagick)
+TEST_PACKAGES=(xvfb xauth x11-utils xdotool xclip dbus gnome-keyring libsecret-tools oathtool imagemagick poppler-utils)

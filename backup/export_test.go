@@ -1,0 +1,290 @@
+package backup
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"twofold/accounts"
+	"twofold/internal/testenv"
+	"twofold/scanner"
+)
+
+var (
+	cheapArgon2 = accounts.Argon2Params{Time: 1, Memory: 8, Threads: 1}
+	cheapScrypt = ScryptParams{N: 1 << 10, R: 8, P: 1}
+)
+
+// richAccounts are plain.txt's accounts with everything a vault holds:
+// notes, tags, pins, an icon and recovery codes.
+func richAccounts(t *testing.T) []*accounts.Account {
+	accts := plainAccounts(t)
+	used := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	icon, _ := os.ReadFile("../assets/icon.png")
+	accts[0].Note, accts[0].Tags, accts[0].Pinned = "main account", []string{"work", "dev"}, true
+	accts[1].Tags, accts[1].Icon = []string{"work"}, icon
+	accts[2].RecoveryCodes = []accounts.RecoveryCode{{Code: "1111-2222"}, {Code: "3333-4444", UsedAt: &used}}
+	return accts
+}
+
+func TestRoundTrips(t *testing.T) {
+	for _, tc := range []struct {
+		format   Format
+		password string
+		fields   fieldSet
+		accts    func(*testing.T) []*accounts.Account
+	}{
+		{Twofold, "pw", allFields, richAccounts},
+		{Aegis, "", aegisFields, richAccounts},
+		{Aegis, "pw", aegisFields, richAccounts},
+		{OTPAuth, "", coreFields, richAccounts},
+		{GATransfer, "", coreFields, migratable},
+		{QR, "", coreFields, richAccounts},
+		{PDF, "", coreFields, richAccounts},
+	} {
+		t.Run(fmt.Sprintf("%s password=%q", tc.format, tc.password), func(t *testing.T) {
+			want := tc.accts(t)
+			out := filepath.Join(t.TempDir(), "export")
+			files, err := Export(tc.format, want, out, Options{Password: []byte(tc.password), Argon2: cheapArgon2, Scrypt: cheapScrypt, PerCode: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range files {
+				if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
+					t.Errorf("%s: mode %v, %v", f, st.Mode(), err)
+				}
+			}
+			var got []*accounts.Account
+			switch tc.format {
+			case QR, GATransfer:
+				if tc.format == GATransfer && len(files) != (len(want)+1)/2 {
+					t.Errorf("%d transfer codes for %d accounts at 2 a code", len(files), len(want))
+				}
+				r, err := ImportImages(t.Context(), files, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = r.Accounts
+			case PDF:
+				got = readRenderedPDF(t, files[0], want)
+			default:
+				data, _ := os.ReadFile(files[0])
+				r, err := Import(data, "", []byte(tc.password))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Format != tc.format {
+					t.Errorf("read back as %s", r.Format)
+				}
+				got = r.Accounts
+			}
+			if err := compare(got, want, tc.fields); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// migratable is what Google Authenticator's transfer can hold: plain.txt
+// without 7 digits, 20/50 s periods and Steam.
+func migratable(t *testing.T) []*accounts.Account {
+	var out []*accounts.Account
+	for _, a := range plainAccounts(t) {
+		if accounts.CanMigrate(a) == nil {
+			out = append(out, a)
+		}
+	}
+	if len(out) < 3 {
+		t.Fatalf("only %d migratable accounts", len(out))
+	}
+	return out
+}
+
+// readRenderedPDF renders the sheet with poppler's pdftoppm, decodes the
+// QR codes on the pages, and checks the text with pdftotext.
+func readRenderedPDF(t *testing.T, file string, want []*accounts.Account) []*accounts.Account {
+	pdftoppm, pdftotext := testenv.Tool(t, "pdftoppm"), testenv.Tool(t, "pdftotext")
+	dir := t.TempDir()
+	if out, err := exec.Command(pdftoppm, "-r", "150", "-png", file, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if len(pages) != 2 {
+		t.Errorf("%d pages for %d accounts, want 2", len(pages), len(want))
+	}
+	var got []*accounts.Account
+	for _, p := range pages {
+		// One page holds several codes: cut it into the accounts' rows.
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts, err := scanner.DecodeImage(img, 10*time.Second)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		r := &Result{}
+		r.payloads(texts, "", &scanner.Transfers{})
+		got = append(got, r.Accounts...)
+	}
+	sorted, err := inOrderOf(got, want)
+	if err != nil {
+		t.Fatalf("on the rendered pages: %v", err)
+	}
+	text, err := exec.Command(pdftotext, "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range want {
+		if !strings.Contains(string(text), GroupSecret(accounts.EncodeSecret(a.Secret))) || !strings.Contains(string(text), a.Issuer) {
+			t.Errorf("the sheet's text lacks %s's issuer or grouped secret", a.Label())
+		}
+	}
+	if !strings.Contains(string(text), "Keep it somewhere safe") || !strings.Contains(string(text), "2026") {
+		t.Errorf("the sheet lacks its warning or date:\n%s", text[:min(len(text), 400)])
+	}
+	return sorted
+}
+
+// TestAegisStructure checks an encrypted export against the layout of
+// Aegis's docs/vault.md, field by field, not only through our reader.
+func TestAegisStructure(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "aegis.json")
+	if _, err := Export(Aegis, richAccounts(t), out, Options{Password: []byte("pw"), Scrypt: cheapScrypt}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	var f struct {
+		Version int `json:"version"`
+		Header  struct {
+			Slots []map[string]any `json:"slots"`
+			Params struct {
+				Nonce string `json:"nonce"`
+				Tag   string `json:"tag"`
+			} `json:"params"`
+		} `json:"header"`
+		DB string `json:"db"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	hexOf := func(s any, n int) bool {
+		str, _ := s.(string)
+		b, err := hex.DecodeString(str)
+		return err == nil && len(b) == n
+	}
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if f.Version != 1 || len(f.Header.Slots) != 1 {
+		t.Fatalf("version %d, %d slots", f.Version, len(f.Header.Slots))
+	}
+	s := f.Header.Slots[0]
+	kp, _ := s["key_params"].(map[string]any)
+	if s["type"] != 1.0 || !uuid.MatchString(fmt.Sprint(s["uuid"])) || !hexOf(s["key"], 32) || !hexOf(s["salt"], 32) ||
+		!hexOf(kp["nonce"], 12) || !hexOf(kp["tag"], 16) || s["n"] != float64(cheapScrypt.N) || s["r"] != 8.0 || s["p"] != 1.0 {
+		t.Errorf("password slot does not match docs/vault.md: %v", s)
+	}
+	if !hexOf(f.Header.Params.Nonce, 12) || !hexOf(f.Header.Params.Tag, 16) {
+		t.Errorf("params: %+v", f.Header.Params)
+	}
+	if _, err := base64.StdEncoding.DecodeString(f.DB); err != nil {
+		t.Errorf("db is not base64: %v", err)
+	}
+	// The plain content: version 3, entries with the documented fields.
+	plainOut := filepath.Join(t.TempDir(), "plain.json")
+	if _, err := Export(Aegis, richAccounts(t), plainOut, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(plainOut)
+	var p struct {
+		Header map[string]any `json:"header"`
+		DB     struct {
+			Version int              `json:"version"`
+			Entries []map[string]any `json:"entries"`
+			Groups  []map[string]any `json:"groups"`
+		} `json:"db"`
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Header["slots"] != nil || p.Header["params"] != nil || p.DB.Version != 3 || len(p.DB.Groups) != 2 {
+		t.Errorf("plain vault: header %v, content version %d, %d groups", p.Header, p.DB.Version, len(p.DB.Groups))
+	}
+	for _, k := range []string{"type", "uuid", "name", "issuer", "note", "favorite", "icon", "icon_mime", "icon_hash", "info", "groups"} {
+		if _, ok := p.DB.Entries[0][k]; !ok {
+			t.Errorf("entry lacks %q", k)
+		}
+	}
+	if p.DB.Entries[1]["icon_mime"] != "image/png" {
+		t.Errorf("icon_mime %v", p.DB.Entries[1]["icon_mime"])
+	}
+}
+
+// TestVerifyCatchesMismatch: what is read back must be what was meant.
+func TestVerifyCatchesMismatch(t *testing.T) {
+	accts := plainAccounts(t)
+	out := filepath.Join(t.TempDir(), "list.txt")
+	files, err := Export(OTPAuth, accts, out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := plainAccounts(t)
+	changed[3].Counter++
+	if err := verify(OTPAuth, files, changed, Options{}); err == nil || !strings.Contains(err.Error(), "counter differs") {
+		t.Errorf("a changed counter was not caught: %v", err)
+	}
+	if err := verify(OTPAuth, files, changed[:6], Options{}); err == nil {
+		t.Error("a missing account was not caught")
+	}
+}
+
+func TestExportRefusals(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Export(Twofold, plainAccounts(t), filepath.Join(dir, "b"), Options{}); err == nil {
+		t.Error("a Twofold backup without a password was written")
+	}
+	if _, err := Export(GATransfer, plainAccounts(t), filepath.Join(dir, "ga"), Options{}); err == nil || !strings.Contains(err.Error(), "Steam") {
+		t.Errorf("a transfer with a Steam account: %v", err)
+	}
+	if _, err := Export(OTPAuth, nil, filepath.Join(dir, "e"), Options{}); err == nil {
+		t.Error("an empty export was written")
+	}
+}
+
+// TestManyAccounts: 5,000 accounts survive the file formats.
+func TestManyAccounts(t *testing.T) {
+	accts := manyAccounts(5000)
+	for _, f := range []Format{Twofold, Aegis, OTPAuth} {
+		out := filepath.Join(t.TempDir(), "many")
+		if _, err := Export(f, accts, out, Options{Password: []byte("pw"), Argon2: cheapArgon2, Scrypt: cheapScrypt}); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		data, _ := os.ReadFile(out)
+		r, err := Import(data, "", []byte("pw"))
+		if err != nil || len(r.Accounts) != 5000 {
+			t.Errorf("%s: %v, %d accounts", f, err, len(r.Accounts))
+		}
+	}
+}
+
+func manyAccounts(n int) []*accounts.Account {
+	accts := make([]*accounts.Account, n)
+	for i := range accts {
+		accts[i] = &accounts.Account{Issuer: fmt.Sprintf("Service %d", i), Name: fmt.Sprintf("user%d@example.com", i),
+			Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret-%08d-abcdefgh", i))}
+	}
+	return accts
+}

@@ -1,0 +1,38 @@
+package backup
+
+import (
+	"errors"
+	"fmt"
+
+	"twofold/accounts"
+)
+
+// importTwofold reads a Twofold backup: the vault's container, opened by
+// its password slot. Everything the vault holds comes back, recovery
+// codes, notes, tags and icons included.
+func importTwofold(data []byte, password []byte) (*Result, error) {
+	if len(password) == 0 {
+		return nil, ErrPasswordNeeded
+	}
+	accts, err := accounts.Decode(data, &accounts.PasswordSlot{Password: password})
+	switch {
+	case errors.Is(err, accounts.ErrWrongPassword):
+		return nil, ErrWrongPassword
+	case errors.Is(err, accounts.ErrNoSlot):
+		return nil, fmt.Errorf("this Twofold file opens only with the keyring that made it: it is a vault, not a backup (%w)", err)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	r := &Result{}
+	for i, a := range accts {
+		r.add(i+1, a, nil)
+	}
+	return r, nil
+}
+
+func exportTwofold(accts []*accounts.Account, opt Options) ([]byte, error) {
+	if len(opt.Password) == 0 {
+		return nil, errors.New("a Twofold backup needs a password")
+	}
+	return accounts.Encode(accts, &accounts.PasswordSlot{Password: opt.Password, Params: opt.Argon2})
+}
