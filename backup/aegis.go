@@ -302,7 +302,9 @@ func aegisEncrypt(f *aegisFile, content []byte, opt Options) error {
 	return err
 }
 
-func splitTag(sealed []byte) (ct, tag []byte) { return sealed[:len(sealed)-16], sealed[len(sealed)-16:] }
+func splitTag(sealed []byte) (ct, tag []byte) {
+	return sealed[:len(sealed)-16], sealed[len(sealed)-16:]
+}
 
 // newUUID is a random (version 4) UUID, as Aegis gives entries and slots.
 func newUUID() (string, error) {

@@ -18,7 +18,7 @@ import (
 // Options tune an export. The zero value is right for users; tests set
 // cheap KDF costs.
 type Options struct {
-	Password []byte               // twofold (required) and aegis (encrypted if set)
+	Password []byte                // twofold (required) and aegis (encrypted if set)
 	Argon2   accounts.Argon2Params // twofold's password slot; zero: accounts.DefaultArgon2
 	Scrypt   ScryptParams          // aegis's password slot; zero: what Aegis uses
 	PerCode  int                   // ga-transfer: accounts per QR code; zero: 10

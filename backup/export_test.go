@@ -171,7 +171,7 @@ func TestAegisStructure(t *testing.T) {
 	var f struct {
 		Version int `json:"version"`
 		Header  struct {
-			Slots []map[string]any `json:"slots"`
+			Slots  []map[string]any `json:"slots"`
 			Params struct {
 				Nonce string `json:"nonce"`
 				Tag   string `json:"tag"`
