@@ -214,5 +214,5 @@ func looksLikeAndOTPEncrypted(data []byte) bool {
 		return false
 	}
 	it := binary.BigEndian.Uint32(data)
-	return it >= 1000 && it <= 10_000_000
+	return it >= 1000 && it <= 1_000_000 // bounds the cost a hostile file can ask for
 }
