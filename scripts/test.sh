@@ -33,7 +33,8 @@ echo "== fuzz (${FUZZTIME:=20s} each)"
 go test -run='^$' -fuzz='^FuzzParseURI$' -fuzztime="$FUZZTIME" ./accounts
 go test -run='^$' -fuzz='^FuzzParseMigration$' -fuzztime="$FUZZTIME" ./accounts
 go test -run='^$' -fuzz='^FuzzReadImage$' -fuzztime="$FUZZTIME" ./scanner
-# The backup readers: one target per importer, each briefly (${BACKUP_FUZZTIME:=6s}).
+# The backup readers: one target per importer, each briefly.
+: "${BACKUP_FUZZTIME:=6s}"
 for target in FuzzDetect FuzzTwofoldBackup FuzzAegis FuzzTwoFAS FuzzAndOTP FuzzBitwarden FuzzBitwardenCSV FuzzFreeOTP FuzzProton FuzzOTPAuth; do
 	go test -run='^$' -fuzz="^$target\$" -fuzztime="$BACKUP_FUZZTIME" ./backup
 done
