@@ -54,6 +54,11 @@ const usage = `Usage:
   twofold scan FILE|DIR... [--screen] [--clipboard] [--json]
                                          what the QR codes hold; changes nothing
   twofold remove ID
+  twofold export --format twofold|otpauth|aegis|qr|ga-transfer|pdf --out PATH
+              [--password-file F] [--encrypt] [--per-code N]
+                                         write every account out, then read it back to check
+  twofold import FILE|DIR... [--format F] [--password-file F] [--dry-run]
+                                         accounts from a backup, another app's export or QR images
   twofold vault info
   twofold vault protect --password|--keyring
   twofold vault unprotect --password|--keyring
@@ -72,6 +77,8 @@ var commands = map[string]command{
 	"remove": {runRemove},
 	"vault":  {runVault},
 	"scan":   {runScan},
+	"export": {runExport},
+	"import": {runImport},
 }
 
 // Run runs one command line (without the program name).

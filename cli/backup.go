@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"twofold/accounts"
+	"twofold/backup"
+)
+
+// In export and import, --password-file is the backup's password; the
+// vault's own password (only needed when the vault has no keyring slot)
+// comes from --vault-password-file or the terminal.
+func (s *session) backupFlags(name string) *backupFlagSet {
+	f := &backupFlagSet{fs: s.flags(name)}
+	f.fs.StringVar(&f.vaultPasswordFile, "vault-password-file", "", "the vault's password, when it has no keyring slot")
+	return f
+}
+
+type backupFlagSet struct {
+	fs                *flag.FlagSet
+	vaultPasswordFile string
+}
+
+// takeBackupPassword moves --password-file to the backup's side.
+func (s *session) takeBackupPassword(f *backupFlagSet) string {
+	file := s.passwordFile
+	s.passwordFile = f.vaultPasswordFile
+	return file
+}
+
+func runExport(s *session, args []string) error {
+	f := s.backupFlags("export")
+	format := f.fs.String("format", "", "twofold, otpauth, aegis, qr, ga-transfer or pdf")
+	out := f.fs.String("out", "", "the file to write (a folder for qr and ga-transfer)")
+	encrypt := f.fs.Bool("encrypt", false, "aegis: encrypt with a password (asked for, or --password-file)")
+	perCode := f.fs.Int("per-code", 10, "ga-transfer: accounts per QR code")
+	pos, err := parse(f.fs, args)
+	if err != nil {
+		return err
+	}
+	pwFile := s.takeBackupPassword(f)
+	switch {
+	case len(pos) > 0:
+		return usagef("export takes no arguments, only flags")
+	case *format == "" || *out == "":
+		return usagef("export wants --format (%s) and --out PATH", formats(backup.ExportFormats))
+	}
+	fm := backup.Format(strings.ToLower(*format))
+	opt := backup.Options{PerCode: *perCode}
+	if fm == backup.Twofold || (fm == backup.Aegis && (*encrypt || pwFile != "")) {
+		if opt.Password, err = s.newPassword(pwFile); err != nil {
+			return err
+		}
+		defer clear(opt.Password)
+	}
+	v, err := s.read()
+	if err != nil {
+		return err
+	}
+	files, err := backup.Export(fm, v.Accounts, *out, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.env.Stdout, "Exported %s to %s, and read them back to check.\n", count(len(v.Accounts), "account"), describeFiles(files, *out))
+	switch {
+	case fm == backup.GATransfer:
+		fmt.Fprintf(s.env.Stdout, "On the phone, open Google Authenticator > Transfer accounts > Import accounts and scan the %d codes in order.\n", len(files))
+	case len(opt.Password) == 0:
+		fmt.Fprintf(s.env.Stderr, "Warning: %s is not encrypted: anyone who reads it can make your codes. Keep it somewhere safe, or delete it once used.\n", *out)
+	}
+	return nil
+}
+
+func describeFiles(files []string, out string) string {
+	if len(files) == 1 {
+		return files[0]
+	}
+	return fmt.Sprintf("%d files in %s", len(files), out)
+}
+
+func formats(fs []backup.Format) string {
+	var s []string
+	for _, f := range fs {
+		s = append(s, string(f))
+	}
+	return strings.Join(s, ", ")
+}
+
+func runImport(s *session, args []string) error {
+	f := s.backupFlags("import")
+	format := f.fs.String("format", "", "the file's format (default: told from its content)")
+	dryRun := f.fs.Bool("dry-run", false, "show what would be imported; change nothing")
+	pos, err := parse(f.fs, args)
+	if err != nil {
+		return err
+	}
+	pwFile := s.takeBackupPassword(f)
+	if len(pos) == 0 {
+		return usagef("import wants the file to import (or image files and folders)")
+	}
+	r, err := s.readExport(pos, backup.Format(strings.ToLower(*format)), pwFile)
+	if err != nil {
+		return err
+	}
+	v, err := s.existing(*dryRun)
+	if err != nil {
+		return err
+	}
+	var existing []*accounts.Account
+	if v != nil {
+		defer v.Close()
+		existing = v.Accounts
+	}
+	items := backup.Preview(r.Accounts, existing)
+	fresh := backup.New(items)
+	fmt.Fprintf(s.env.Stdout, "%s: %s found (%s).\n", strings.Join(pos, ", "), count(len(items), "account"), r.Format)
+	for _, it := range items {
+		mark, note := "+", ""
+		if it.Duplicate {
+			mark, note = "=", " (already in the vault: skipped)"
+		}
+		fmt.Fprintf(s.env.Stdout, "  %s %s%s\n", mark, it.Account.Label(), note)
+	}
+	for _, p := range r.Problems {
+		fmt.Fprintf(s.env.Stdout, "  ! %s\n", p)
+	}
+	if *dryRun {
+		fmt.Fprintf(s.env.Stdout, "Nothing was changed (--dry-run): %d would be imported.\n", len(fresh))
+		return nil
+	}
+	if len(fresh) > 0 {
+		for _, a := range fresh {
+			if err := v.Add(a); err != nil {
+				return fmt.Errorf("%s: %w; nothing was imported", a.Label(), err)
+			}
+		}
+		if err := v.Save(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(s.env.Stdout, "Imported %s; %d already in the vault.\n", count(len(fresh), "account"), len(items)-len(fresh))
+	if len(fresh) == 0 && len(r.Problems) > 0 {
+		return errors.New("nothing could be imported")
+	}
+	return nil
+}
+
+// readExport reads the files to import, asking for a password only if
+// the export turns out to be encrypted.
+func (s *session) readExport(paths []string, format backup.Format, pwFile string) (*backup.Result, error) {
+	if format == backup.Images || len(paths) > 1 || isDir(paths[0]) {
+		return backup.ImportImages(context.Background(), paths, nil)
+	}
+	data, err := readLimited(paths[0])
+	if err != nil {
+		return nil, err
+	}
+	defer clear(data)
+	r, err := backup.Import(data, format, nil)
+	if errors.Is(err, backup.ErrPasswordNeeded) {
+		pw, perr := s.password(pwFile, "Password of "+paths[0]+": ")
+		if perr != nil {
+			return nil, perr
+		}
+		defer clear(pw)
+		r, err = backup.Import(data, format, pw)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", paths[0], err)
+	}
+	return r, nil
+}
+
+// existing opens the vault to import into: for a dry run only to read
+// it (and none is fine); otherwise for writing, created if need be.
+func (s *session) existing(dryRun bool) (*accounts.Vault, error) {
+	if !dryRun {
+		return s.openOrCreate()
+	}
+	v, err := s.read()
+	if errors.Is(err, accounts.ErrNoVault) {
+		return nil, nil
+	}
+	return v, err
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+func readLimited(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > backup.MaxImportSize {
+		return nil, fmt.Errorf("%s is over %d MB, far more than any export", path, backup.MaxImportSize>>20)
+	}
+	return os.ReadFile(path)
+}
+
+// count is "1 account", "3 accounts".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
