@@ -225,3 +225,20 @@ func TestPreviewMarksDuplicates(t *testing.T) {
 		t.Errorf("%d new accounts, want 2", n)
 	}
 }
+
+func TestStrength(t *testing.T) {
+	for pw, want := range map[string]int{
+		"":                             0,
+		"abc":                          0,
+		"password123":                  0,
+		"aaaaaaaaaaaaaaaa":             0,
+		"abcdefgh":                     0,
+		"Tr0ub4dor&3":                  3,
+		"correct horse battery staple": 4,
+		"k8#Lq2!vZp9@wR4m":             4,
+	} {
+		if got, label := Strength(pw); got != want {
+			t.Errorf("Strength(%q) = %d (%s), want %d", pw, got, label, want)
+		}
+	}
+}
