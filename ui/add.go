@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -255,10 +257,17 @@ func (g *gui) dropped(_ fyne.Position, uris []fyne.URI) {
 			f.payloads(u.Name(), lines(text.String()))
 			continue
 		}
+		// Another app's export or a Twofold backup: the import preview.
+		if !slices.Contains(scanner.Extensions, strings.ToLower(u.Extension())) && !isDir(u.Path()) {
+			g.importFile(u.Path(), nil)
+			continue
+		}
 		images = append(images, u.Path())
 	}
 	if len(images) == 0 {
-		g.add(f)
+		if len(f.accounts) > 0 || len(f.problems) > 0 {
+			g.add(f)
+		}
 		return
 	}
 	if len(f.accounts) > 0 || len(f.problems) > 0 {
@@ -318,6 +327,9 @@ func (g *gui) add(f *found) {
 	}
 	g.main.refilter()
 	g.showAdded(added, skipped, f)
+	if len(added) > 0 {
+		g.noteAdded(len(added))
+	}
 }
 
 func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
@@ -399,4 +411,9 @@ func (g *gui) createVault(then func()) {
 	}, g.win)
 	d.Resize(g.fit(460, 320))
 	d.Show()
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

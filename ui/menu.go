@@ -72,7 +72,12 @@ func (g *gui) menu() *fyne.MainMenu {
 	})
 	details.Shortcut = ctrl(fyne.KeyI)
 	view.Items = append(view.Items, up, down, fyne.NewMenuItemSeparator(), details, lock, prefs)
-	return fyne.NewMainMenu(fyne.NewMenu("Add", g.addActions()...), view)
+	exp := fyne.NewMenuItem("Back up / export…", g.showExport)
+	exp.Shortcut = ctrl(fyne.KeyB)
+	imp := fyne.NewMenuItem("Import a backup or another app's export…", g.showImport)
+	imp.Shortcut = ctrlShift(fyne.KeyI)
+	transfer := fyne.NewMenuItem("Transfer to a phone…", g.showTransfer)
+	return fyne.NewMainMenu(fyne.NewMenu("Add", g.addActions()...), view, fyne.NewMenu("Backup", exp, imp, transfer))
 }
 
 // showAddMenu pops the add actions up under the Add button.

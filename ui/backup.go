@@ -1,0 +1,418 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
+	"twofold/backup"
+	"twofold/qrimage"
+)
+
+// Backup & Restore: exports with a passphrase (strength shown, typed
+// twice, a progress bar while the KDF and the read-back run), imports
+// with a preview, the transfer-to-phone slideshow, and a reminder when
+// accounts were added since the last backup.
+
+// exportChoice is one line of the export dialog's format list.
+type exportChoice struct {
+	label    string
+	format   backup.Format
+	password bool // asks for a passphrase
+	folder   bool // writes a folder of images
+	ext      string
+	warning  string
+}
+
+var exportChoices = []exportChoice{
+	{"Twofold backup (encrypted)", backup.Twofold, true, false, ".twofold", ""},
+	{"Aegis vault, encrypted (Aegis, Ente, 2FAS, OTPClient, GNOME Authenticator)", backup.Aegis, true, false, ".json", ""},
+	{"Aegis vault, not encrypted", backup.Aegis, false, false, ".json", "not encrypted"},
+	{"Printable recovery sheet (PDF)", backup.PDF, false, false, ".pdf", "a sheet anyone can read"},
+	{"otpauth links (text)", backup.OTPAuth, false, false, ".txt", "not encrypted"},
+	{"A QR image per account (folder)", backup.QR, false, true, "", "not encrypted"},
+	{"Google Authenticator transfer codes (folder)", backup.GATransfer, false, true, "", "not encrypted"},
+}
+
+// remindEvery is how many accounts may be added before the app reminds
+// the user to make a backup.
+const remindEvery = 5
+
+const prefSinceBackup = "accountsAddedSinceBackup"
+
+// showExport is the export dialog.
+func (g *gui) showExport() {
+	if g.vault == nil || len(g.vault.Accounts) == 0 {
+		dialog.ShowInformation("Nothing to back up", "Add an account first.", g.win)
+		return
+	}
+	var labels []string
+	for _, c := range exportChoices {
+		labels = append(labels, c.label)
+	}
+	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	strength := widget.NewProgressBar()
+	strength.Max = 4
+	strength.TextFormatter = func() string { return "" }
+	strengthLabel := widget.NewLabel("")
+	warn := widget.NewLabel("")
+	warn.Wrapping = fyne.TextWrapWord
+	warn.Importance = widget.WarningImportance
+	pw.OnChanged = func(s string) {
+		score, label := backup.Strength(s)
+		strength.SetValue(float64(score))
+		strengthLabel.SetText("Strength: " + label)
+	}
+	pw.SetPlaceHolder(fmt.Sprintf("at least %d characters", backup.MinPasswordLength))
+	again.SetPlaceHolder("the same again")
+	pwBox := container.NewVBox(widget.NewForm(
+		widget.NewFormItem("Passphrase", pw),
+		widget.NewFormItem("", container.NewBorder(nil, nil, nil, strengthLabel, strength)),
+		widget.NewFormItem("Repeat it", again)))
+	choice := widget.NewRadioGroup(labels, nil)
+	var d *dialog.CustomDialog
+	exportBtn := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), nil)
+	exportBtn.Importance = widget.HighImportance
+	current := func() exportChoice {
+		for _, c := range exportChoices {
+			if c.label == choice.Selected {
+				return c
+			}
+		}
+		return exportChoices[0]
+	}
+	choice.OnChanged = func(string) {
+		c := current()
+		if c.password {
+			pwBox.Show()
+		} else {
+			pwBox.Hide()
+		}
+		if c.warning != "" {
+			warn.SetText("This export is " + c.warning + ": anyone who gets it can make your codes. Keep it somewhere safe, or delete it once used.")
+			warn.Show()
+		} else {
+			warn.Hide()
+		}
+	}
+	choice.SetSelected(labels[0])
+	exportBtn.OnTapped = func() {
+		c := current()
+		var password []byte
+		if c.password {
+			switch {
+			case len([]rune(pw.Text)) < backup.MinPasswordLength:
+				dialog.ShowInformation("Passphrase too short", fmt.Sprintf("Use at least %d characters: a phrase of four or more words is easy to remember.", backup.MinPasswordLength), g.win)
+				return
+			case pw.Text != again.Text:
+				dialog.ShowInformation("The passphrases differ", "Type the same passphrase twice.", g.win)
+				return
+			}
+			password = []byte(pw.Text)
+		}
+		pick := func(path string) {
+			d.Hide()
+			g.exportTo(c, path, password)
+		}
+		if c.folder {
+			dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+				if err == nil && u != nil {
+					pick(filepath.Join(u.Path(), "Twofold "+string(c.format)+" "+time.Now().Format("2006-01-02")))
+				}
+			}, g.win)
+			return
+		}
+		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close()
+			os.Remove(path) // Fyne created it empty; Export writes it whole, 0600
+			pick(path)
+		}, g.win)
+		fd.SetFileName("Twofold backup " + time.Now().Format("2006-01-02") + c.ext)
+		fd.Show()
+	}
+	transfer := widget.NewButtonWithIcon("Show transfer codes for a phone…", theme.MediaPlayIcon(), func() {
+		d.Hide()
+		g.showTransfer()
+	})
+	cancel := widget.NewButton("Close", func() { d.Hide() })
+	content := container.NewBorder(nil, container.NewHBox(transfer, layout.NewSpacer(), cancel, exportBtn), nil, nil,
+		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle("Export all accounts as", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), choice, pwBox, warn)))
+	d = dialog.NewCustomWithoutButtons("Back up", content, g.win)
+	d.Resize(g.fit(560, 560))
+	d.Show()
+}
+
+// exportTo writes the export off the UI goroutine (the KDF and the
+// read-back take a moment), with a progress bar.
+func (g *gui) exportTo(c exportChoice, path string, password []byte) {
+	accts := append([]*accounts.Account{}, g.vault.Accounts...)
+	prog := dialog.NewCustomWithoutButtons("Exporting", container.NewVBox(
+		widget.NewLabel("Writing "+filepath.Base(path)+" and reading it back to check…"), widget.NewProgressBarInfinite()), g.win)
+	prog.Show()
+	go func() {
+		files, err := backup.Export(c.format, accts, path, backup.Options{Password: password})
+		clear(password)
+		fyne.Do(func() {
+			prog.Hide()
+			if err != nil {
+				g.main.showError(err)
+				return
+			}
+			g.app.Preferences().SetInt(prefSinceBackup, 0)
+			g.main.toast(fmt.Sprintf("Exported %d accounts to %s, checked.", len(accts), describePath(files, path)))
+		})
+	}()
+}
+
+func describePath(files []string, path string) string {
+	if len(files) == 1 {
+		return filepath.Base(files[0])
+	}
+	return fmt.Sprintf("%d images in %s", len(files), filepath.Base(path))
+}
+
+// showImport picks a file to import.
+func (g *gui) showImport() {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		g.importFile(path, nil)
+	}, g.win)
+	fd.Show()
+}
+
+// importFile reads an export (asking for its password if it is
+// encrypted) and shows the preview.
+func (g *gui) importFile(path string, password []byte) {
+	prog := dialog.NewCustomWithoutButtons("Reading", container.NewVBox(widget.NewLabel("Reading "+filepath.Base(path)+"…"), widget.NewProgressBarInfinite()), g.win)
+	prog.Show()
+	go func() {
+		var r *backup.Result
+		data, err := os.ReadFile(path)
+		if err == nil {
+			if len(data) > backup.MaxImportSize {
+				err = fmt.Errorf("%s is far larger than any export", filepath.Base(path))
+			} else {
+				r, err = backup.Import(data, "", password)
+			}
+			clear(data)
+		}
+		fyne.Do(func() {
+			prog.Hide()
+			switch {
+			case errors.Is(err, backup.ErrPasswordNeeded):
+				g.askImportPassword(path, "")
+			case errors.Is(err, backup.ErrWrongPassword):
+				g.askImportPassword(path, "Wrong password. Try again.")
+			case err != nil:
+				g.main.showError(fmt.Errorf("%s: %w", filepath.Base(path), err))
+			default:
+				g.showPreview(filepath.Base(path), r)
+			}
+		})
+	}()
+}
+
+func (g *gui) askImportPassword(path, problem string) {
+	pw := widget.NewPasswordEntry()
+	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
+	if problem != "" {
+		l := widget.NewLabel(problem)
+		l.Importance = widget.DangerImportance
+		items = append(items, widget.NewFormItem("", l))
+	}
+	d := dialog.NewForm(filepath.Base(path)+" is encrypted", "Open", "Cancel", items, func(ok bool) {
+		if ok && pw.Text != "" {
+			g.importFile(path, []byte(pw.Text))
+		}
+	}, g.win)
+	d.Resize(g.fit(420, 200))
+	d.Show()
+	g.win.Canvas().Focus(pw)
+}
+
+// showPreview lists what was found; duplicates are marked and unticked.
+func (g *gui) showPreview(name string, r *backup.Result) {
+	var existing []*accounts.Account
+	if g.vault != nil {
+		existing = g.vault.Accounts
+	}
+	items := backup.Preview(r.Accounts, existing)
+	checks := make([]*widget.Check, len(items))
+	box := container.NewVBox()
+	for i, it := range items {
+		label := it.Account.Label()
+		if it.Duplicate {
+			label += " (already in the vault)"
+		}
+		checks[i] = widget.NewCheck(label, nil)
+		checks[i].SetChecked(!it.Duplicate)
+		if it.Duplicate {
+			checks[i].Disable() // the vault holds one copy of an account
+		}
+		box.Add(checks[i])
+	}
+	for _, p := range r.Problems {
+		l := widget.NewLabel("Not imported: " + p)
+		l.Importance = widget.WarningImportance
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	fresh := len(backup.New(items))
+	summary := widget.NewLabel(fmt.Sprintf("%s holds %d accounts (%s); %d are new.", name, len(items), r.Format, fresh))
+	summary.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Import", "Import the ticked accounts", "Cancel",
+		container.NewBorder(summary, nil, nil, nil, container.NewVScroll(box)), func(ok bool) {
+			if !ok {
+				return
+			}
+			var chosen []*accounts.Account
+			for i, c := range checks {
+				if c.Checked {
+					chosen = append(chosen, items[i].Account)
+				}
+			}
+			g.importAccounts(chosen)
+		}, g.win)
+	d.Resize(g.fit(520, 560))
+	d.Show()
+}
+
+// importAccounts adds the chosen accounts.
+func (g *gui) importAccounts(chosen []*accounts.Account) {
+	if len(chosen) == 0 {
+		return
+	}
+	if g.vault == nil {
+		g.createVault(func() { g.importAccounts(chosen) })
+		return
+	}
+	var added []*accounts.Account
+	skipped := 0
+	for _, a := range chosen {
+		if err := g.vault.Add(a); err != nil {
+			skipped++
+			continue
+		}
+		added = append(added, a)
+	}
+	if err := g.vault.Save(); err != nil {
+		for _, a := range added {
+			g.vault.Remove(a.ID)
+		}
+		g.main.showError(err)
+		return
+	}
+	g.main.refilter()
+	msg := fmt.Sprintf("Imported %d accounts.", len(added))
+	if skipped > 0 {
+		msg = fmt.Sprintf("Imported %d accounts; %d were already in the vault.", len(added), skipped)
+	}
+	g.main.toast(msg)
+}
+
+// showTransfer shows Google Authenticator transfer codes one after
+// another, for a phone's camera, and can save them.
+func (g *gui) showTransfer() {
+	if g.vault == nil {
+		dialog.ShowInformation("Nothing to transfer", "Add an account first.", g.win)
+		return
+	}
+	var can []*accounts.Account
+	var cannot []string
+	for _, a := range g.vault.Accounts {
+		if err := accounts.CanMigrate(a); err != nil {
+			cannot = append(cannot, a.Label())
+			continue
+		}
+		can = append(can, a)
+	}
+	if len(can) == 0 {
+		dialog.ShowInformation("Nothing to transfer", "Google Authenticator cannot take any of these accounts (Steam, 7 digits, or periods other than 30 s).", g.win)
+		return
+	}
+	codes, err := backup.TransferCodes(can, 10)
+	if err != nil {
+		g.main.showError(err)
+		return
+	}
+	pic := canvas.NewImageFromImage(nil)
+	pic.FillMode = canvas.ImageFillContain
+	pic.ScaleMode = canvas.ImageScalePixels
+	pic.SetMinSize(fyne.NewSquareSize(300))
+	step := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	i := 0
+	var prev, next *widget.Button
+	show := func() {
+		img, err := qrimage.Draw(codes[i], 6)
+		if err == nil {
+			pic.Image = img
+			pic.Refresh()
+		}
+		step.SetText(fmt.Sprintf("Code %d of %d", i+1, len(codes)))
+		prev.Disable()
+		next.Disable()
+		if i > 0 {
+			prev.Enable()
+		}
+		if i < len(codes)-1 {
+			next.Enable()
+		}
+	}
+	prev = widget.NewButtonWithIcon("Previous", theme.NavigateBackIcon(), func() { i--; show() })
+	next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { i++; show() })
+	next.Importance = widget.HighImportance
+	how := widget.NewLabel("On the phone: Google Authenticator > Transfer accounts > Import accounts, then scan each code in turn.")
+	how.Wrapping = fyne.TextWrapWord
+	parts := []fyne.CanvasObject{how, pic, step, container.NewGridWithColumns(2, prev, next)}
+	if len(cannot) > 0 {
+		l := widget.NewLabel("Not included (Google Authenticator cannot hold them): " + strings.Join(cannot, ", ") + ".")
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		parts = append(parts, l)
+	}
+	d := dialog.NewCustom("Transfer to a phone", "Done", container.NewVBox(parts...), g.win)
+	show()
+	d.Resize(g.fit(460, 640))
+	d.Show()
+}
+
+// noteAdded counts accounts added since the last backup and, past
+// remindEvery, offers to make one.
+func (g *gui) noteAdded(n int) {
+	p := g.app.Preferences()
+	since := p.Int(prefSinceBackup) + n
+	p.SetInt(prefSinceBackup, since)
+	if since < remindEvery {
+		return
+	}
+	dialog.ShowCustomConfirm("Time for a backup?", "Back up now", "Later",
+		widget.NewLabel(fmt.Sprintf("%d accounts were added since the last backup. If this computer is lost,\na backup (or a printed sheet) is the way back into them.", since)),
+		func(ok bool) {
+			if ok {
+				g.showExport()
+			} else {
+				p.SetInt(prefSinceBackup, 0) // ask again after the next few
+			}
+		}, g.win)
+}
+
