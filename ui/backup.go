@@ -415,4 +415,3 @@ func (g *gui) noteAdded(n int) {
 			}
 		}, g.win)
 }
-

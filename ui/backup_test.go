@@ -80,7 +80,10 @@ func TestImportOtherAppAndBrokenFile(t *testing.T) {
 		_, ok := inOverlay(w, func(l *widget.Label) bool { return strings.Contains(l.Text, "holds 5 accounts (2fas); 5 are new") })
 		return ok
 	})
-	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide(); g.importFile("../backup/testdata/importers/README.md", nil) })
+	fyne.DoAndWait(func() {
+		w.Canvas().Overlays().Top().Hide()
+		g.importFile("../backup/testdata/importers/README.md", nil)
+	})
 	waitFor(t, "an error for a file that is no export", func() bool {
 		_, ok := inOverlay(w, func(l *widget.Label) bool { return strings.Contains(l.Text, "not an export Twofold can read") })
 		return ok
@@ -101,7 +104,9 @@ func TestTransferSlideshow(t *testing.T) {
 	if !ok || step.Text != "Code 1 of 2" {
 		t.Fatalf("slideshow step %q", step.Text)
 	}
-	if _, ok := inOverlay(w, func(l *widget.Label) bool { return strings.Contains(l.Text, "Not included") && strings.Contains(l.Text, "Steam: me") }); !ok {
+	if _, ok := inOverlay(w, func(l *widget.Label) bool {
+		return strings.Contains(l.Text, "Not included") && strings.Contains(l.Text, "Steam: me")
+	}); !ok {
 		t.Error("the Steam account is not named as left out")
 	}
 	next, _ := inOverlay(w, func(b *widget.Button) bool { return b.Text == "Next" })
