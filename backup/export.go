@@ -134,7 +134,7 @@ func transferFiles(accts []*accounts.Account, perCode int) ([]namedPayload, erro
 		}
 	}
 	if len(bad) > 0 {
-		return nil, fmt.Errorf("Google Authenticator cannot take %s: export these another way", strings.Join(bad, "; "))
+		return nil, fmt.Errorf("the Google Authenticator transfer cannot take %s: export these another way", strings.Join(bad, "; "))
 	}
 	uris, err := accounts.EncodeMigration(accts, perCode)
 	if err != nil {

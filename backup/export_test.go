@@ -288,3 +288,20 @@ func manyAccounts(n int) []*accounts.Account {
 	}
 	return accts
 }
+
+// TestBackupVector reads a backup written by this version and kept in
+// testdata, so a later Twofold that cannot read it fails here. The file
+// is described in docs/vault-format.md (password: "vector password").
+func TestBackupVector(t *testing.T) {
+	data, err := os.ReadFile("testdata/vector-backup-v1.twofold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Import(data, "", []byte("vector password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compare(r.Accounts, richAccounts(t), allFields); err != nil {
+		t.Error(err)
+	}
+}
