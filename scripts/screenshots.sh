@@ -90,4 +90,12 @@ for theme in light dark; do
 	settle
 	shot settings
 	stop_app
+
+	start_app
+	unlock
+	key ctrl+b
+	xdotool type --delay 20 "correct horse battery"
+	settle
+	shot backup
+	stop_app
 done

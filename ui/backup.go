@@ -156,6 +156,7 @@ func (g *gui) showExport() {
 	d = dialog.NewCustomWithoutButtons("Back up", content, g.win)
 	d.Resize(g.fit(560, 560))
 	d.Show()
+	g.win.Canvas().Focus(pw) // the default choice wants a passphrase
 }
 
 // exportTo writes the export off the UI goroutine (the KDF and the
@@ -383,14 +384,23 @@ func (g *gui) showTransfer() {
 	next.Importance = widget.HighImportance
 	how := widget.NewLabel("On the phone: Google Authenticator > Transfer accounts > Import accounts, then scan each code in turn.")
 	how.Wrapping = fyne.TextWrapWord
-	parts := []fyne.CanvasObject{how, pic, step, container.NewGridWithColumns(2, prev, next)}
+	var d dialog.Dialog
+	save := widget.NewButtonWithIcon("Save them as images…", theme.DocumentSaveIcon(), func() {
+		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				d.Hide()
+				g.exportTo(exportChoices[len(exportChoices)-1], filepath.Join(u.Path(), "Twofold transfer "+time.Now().Format("2006-01-02")), nil)
+			}
+		}, g.win)
+	})
+	parts := []fyne.CanvasObject{how, pic, step, container.NewGridWithColumns(2, prev, next), save}
 	if len(cannot) > 0 {
 		l := widget.NewLabel("Not included (Google Authenticator cannot hold them): " + strings.Join(cannot, ", ") + ".")
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
 		parts = append(parts, l)
 	}
-	d := dialog.NewCustom("Transfer to a phone", "Done", container.NewVBox(parts...), g.win)
+	d = dialog.NewCustom("Transfer to a phone", "Done", container.NewVBox(parts...), g.win)
 	show()
 	d.Resize(g.fit(460, 640))
 	d.Show()
