@@ -38,7 +38,7 @@ type exportChoice struct {
 
 var exportChoices = []exportChoice{
 	{"Twofold backup (encrypted)", backup.Twofold, true, false, ".twofold", ""},
-	{"Aegis vault, encrypted (Aegis, Ente, 2FAS, OTPClient, GNOME Authenticator)", backup.Aegis, true, false, ".json", ""},
+	{"Aegis vault, encrypted", backup.Aegis, true, false, ".json", ""},
 	{"Aegis vault, not encrypted", backup.Aegis, false, false, ".json", "not encrypted"},
 	{"Printable recovery sheet (PDF)", backup.PDF, false, false, ".pdf", "a sheet anyone can read"},
 	{"otpauth links (text)", backup.OTPAuth, false, false, ".txt", "not encrypted"},
@@ -63,25 +63,27 @@ func (g *gui) showExport() {
 		labels = append(labels, c.label)
 	}
 	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	strength := widget.NewProgressBar()
-	strength.Max = 4
-	strength.TextFormatter = func() string { return "" }
-	strengthLabel := widget.NewLabel("")
+	strengthLabel := widget.NewLabel("Strength: none yet")
 	warn := widget.NewLabel("")
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
 	pw.OnChanged = func(s string) {
 		score, label := backup.Strength(s)
-		strength.SetValue(float64(score))
+		// The word says it; the colour only repeats it.
+		strengthLabel.Importance = []widget.Importance{widget.DangerImportance, widget.DangerImportance,
+			widget.WarningImportance, widget.SuccessImportance, widget.SuccessImportance}[score]
 		strengthLabel.SetText("Strength: " + label)
 	}
 	pw.SetPlaceHolder(fmt.Sprintf("at least %d characters", backup.MinPasswordLength))
 	again.SetPlaceHolder("the same again")
 	pwBox := container.NewVBox(widget.NewForm(
 		widget.NewFormItem("Passphrase", pw),
-		widget.NewFormItem("", container.NewBorder(nil, nil, nil, strengthLabel, strength)),
+		widget.NewFormItem("", strengthLabel),
 		widget.NewFormItem("Repeat it", again)))
 	choice := widget.NewRadioGroup(labels, nil)
+	aegisNote := widget.NewLabel("Aegis vaults open in Aegis, Ente Auth, 2FAS, OTPClient and GNOME Authenticator.")
+	aegisNote.Wrapping = fyne.TextWrapWord
+	aegisNote.Importance = widget.LowImportance
 	var d *dialog.CustomDialog
 	exportBtn := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), nil)
 	exportBtn.Importance = widget.HighImportance
@@ -152,7 +154,7 @@ func (g *gui) showExport() {
 	})
 	cancel := widget.NewButton("Close", func() { d.Hide() })
 	content := container.NewBorder(nil, container.NewHBox(transfer, layout.NewSpacer(), cancel, exportBtn), nil, nil,
-		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle("Export all accounts as", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), choice, pwBox, warn)))
+		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle("Export all accounts as", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), choice, aegisNote, pwBox, warn)))
 	d = dialog.NewCustomWithoutButtons("Back up", content, g.win)
 	d.Resize(g.fit(560, 560))
 	d.Show()
