@@ -1,0 +1,186 @@
+//go:build cgo
+
+package hardware
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ebfe/scard"
+)
+
+// pcscCard is a card held in a PC/SC transaction for the session's
+// life: another client's SELECT would drop the OATH authentication.
+type pcscCard struct {
+	ctx  *scard.Context
+	card *scard.Card
+}
+
+func (c *pcscCard) transmit(apdu []byte) ([]byte, error) {
+	resp, err := c.card.Transmit(apdu)
+	return resp, pcscError(err)
+}
+
+func (c *pcscCard) close() error {
+	c.card.EndTransaction(scard.LeaveCard)
+	c.card.Disconnect(scard.LeaveCard)
+	return c.ctx.Release()
+}
+
+// pcscError turns PC/SC's codes into this package's errors.
+func pcscError(err error) error {
+	var se scard.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se {
+	case scard.ErrNoService, scard.ErrServiceStopped:
+		return ErrNoService
+	case scard.ErrRemovedCard, scard.ErrResetCard, scard.ErrNoSmartcard, scard.ErrReaderUnavailable,
+		scard.ErrUnpoweredCard, scard.ErrCommDataLost, scard.ErrUnknownReader, scard.ErrNotTransacted:
+		return ErrRemoved
+	}
+	return fmt.Errorf("smart-card error: %w", err)
+}
+
+func readers(ctx *scard.Context) ([]string, error) {
+	rs, err := ctx.ListReaders()
+	if errors.Is(err, scard.ErrNoReadersAvailable) {
+		return nil, nil
+	}
+	return rs, pcscError(err)
+}
+
+// openReader connects to the card in reader and opens its OATH
+// application inside a transaction.
+func openReader(reader string) (*Session, error) {
+	ctx, err := scard.EstablishContext()
+	if err != nil {
+		return nil, pcscError(err)
+	}
+	card, err := ctx.Connect(reader, scard.ShareShared, scard.ProtocolAny)
+	if err != nil {
+		ctx.Release()
+		return nil, pcscError(err)
+	}
+	if err := card.BeginTransaction(); err != nil {
+		card.Disconnect(scard.LeaveCard)
+		ctx.Release()
+		return nil, pcscError(err)
+	}
+	t := &pcscCard{ctx: ctx, card: card}
+	s, err := open(t, reader)
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Keys lists the plugged-in keys: every reader whose card answers the
+// OATH application's SELECT.
+func Keys() ([]Key, error) {
+	ctx, err := scard.EstablishContext()
+	if err != nil {
+		return nil, pcscError(err)
+	}
+	defer ctx.Release()
+	rs, err := readers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var keys []Key
+	for _, r := range rs {
+		s, err := openReader(r)
+		if err != nil {
+			continue // an empty reader, or a card that is no OATH key
+		}
+		keys = append(keys, s.Key)
+		s.Close()
+	}
+	return keys, nil
+}
+
+// Open opens the key chosen by which: "" when exactly one key is
+// plugged in; else a serial number or (part of) a reader's name.
+func Open(which string) (*Session, error) {
+	keys, err := Keys()
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, ErrNoKey
+	}
+	var match []Key
+	for _, k := range keys {
+		if which == "" || strconv.FormatUint(uint64(k.Serial), 10) == which || strings.Contains(k.Reader, which) {
+			match = append(match, k)
+		}
+	}
+	switch {
+	case len(match) == 0:
+		return nil, fmt.Errorf("%w matching %q (plugged in: %s)", ErrNoKey, which, names(keys))
+	case len(match) > 1:
+		return nil, fmt.Errorf("several YubiKeys are plugged in (%s): choose one with --reader, by serial or reader name", names(match))
+	}
+	return openReader(match[0].Reader)
+}
+
+func names(keys []Key) string {
+	var s []string
+	for _, k := range keys {
+		s = append(s, k.Name()+" in "+k.Reader)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Watch calls changed with the plugged-in keys at the start and each
+// time a key or reader comes or goes, until ctx ends. It waits on
+// SCardGetStatusChange, so an idle watch costs nothing.
+func Watch(ctx context.Context, changed func([]Key)) error {
+	sc, err := scard.EstablishContext()
+	if err != nil {
+		return pcscError(err)
+	}
+	defer sc.Release()
+	go func() { <-ctx.Done(); sc.Cancel() }()
+	const pnp = `\\?PnP?\Notification`
+	var last []Key
+	first := true
+	for ctx.Err() == nil {
+		rs, err := readers(sc)
+		if err != nil {
+			return err
+		}
+		keys, _ := Keys()
+		if first || !slices.Equal(keys, last) {
+			changed(keys)
+			last, first = keys, false
+		}
+		states := []scard.ReaderState{{Reader: pnp, CurrentState: scard.StateUnaware}}
+		for _, r := range rs {
+			states = append(states, scard.ReaderState{Reader: r, CurrentState: scard.StateUnaware})
+		}
+		// The first call reports the current state; the second waits.
+		if err := sc.GetStatusChange(states, 0); err != nil && !errors.Is(err, scard.ErrTimeout) {
+			if errors.Is(err, scard.ErrCancelled) {
+				return nil
+			}
+			time.Sleep(time.Second)
+			continue
+		}
+		for i := range states {
+			states[i].CurrentState = states[i].EventState
+		}
+		err = sc.GetStatusChange(states, 5*time.Second)
+		if errors.Is(err, scard.ErrCancelled) {
+			return nil
+		}
+	}
+	return nil
+}

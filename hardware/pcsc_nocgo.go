@@ -1,0 +1,21 @@
+//go:build !cgo
+
+package hardware
+
+import (
+	"context"
+	"errors"
+)
+
+// Without cgo there is no PC/SC: this build of Twofold has no YubiKey
+// support, and says so.
+var errNoCgo = errors.New("this build of Twofold has no YubiKey support (it was built without cgo)")
+
+// Keys reports that this build has no PC/SC.
+func Keys() ([]Key, error) { return nil, errNoCgo }
+
+// Open reports that this build has no PC/SC.
+func Open(string) (*Session, error) { return nil, errNoCgo }
+
+// Watch reports that this build has no PC/SC.
+func Watch(context.Context, func([]Key)) error { return errNoCgo }
