@@ -117,6 +117,11 @@ func (s *Session) send(ins, p1, p2 byte, data []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(resp) == 0 {
+			// A card always answers a status word; nothing means it left
+			// mid-command (the reader driver gives up on it).
+			return nil, ErrRemoved
+		}
 		if len(resp) < 2 {
 			return nil, fmt.Errorf("the key gave a %d-byte answer", len(resp))
 		}

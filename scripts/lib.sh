@@ -42,8 +42,9 @@ need_packages() {
 
 # What building the app needs (cgo: Fyne's GLFW on X11/Wayland).
 BUILD_PACKAGES=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
-	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
+	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libpcsclite-dev)
 # What running it needs on a bare machine (GL drivers, the keyring).
-RUN_PACKAGES=(libgl1-mesa-dri ca-certificates)
+RUN_PACKAGES=(libgl1-mesa-dri ca-certificates libpcsclite1)
 # What the tests run against.
-TEST_PACKAGES=(xvfb xauth x11-utils xdotool xclip dbus gnome-keyring libsecret-tools oathtool imagemagick poppler-utils)
+TEST_PACKAGES=(xvfb xauth x11-utils xdotool xclip dbus gnome-keyring libsecret-tools oathtool imagemagick poppler-utils
+	pcscd vsmartcard-vpcd pcsc-tools yubikey-manager)

@@ -6,6 +6,9 @@
 #     DISPLAY so no invisible unlock prompt can appear on the X server
 #   - gnome-keyring-daemon's Secret Service, unlocked non-interactively,
 #     with a fresh XDG_DATA_HOME so the password always matches
+#   - pcscd with vsmartcard's vpcd driver (its two virtual readers listen
+#     on TCP 35963 and 35964 for the tests' software YubiKey). pcscd is
+#     one per machine: an already running one is used as it is.
 # Pitfalls are in docs/testing.md.
 
 services_pids=()
@@ -55,5 +58,22 @@ start_services() {
 	wait_for 10 "the Secret Service" dbus-send --session --dest=org.freedesktop.DBus --print-reply / org.freedesktop.DBus.GetNameOwner string:org.freedesktop.secrets || return 1
 	# A wrong password still exits 0: check the collection is really open.
 	wait_for 10 "an unlocked login keyring" sh -c 'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets/aliases/default org.freedesktop.DBus.Properties.Get string:org.freedesktop.Secret.Collection string:Locked | grep -q "boolean false"' || return 1
-	echo "services: Xvfb on $DISPLAY, D-Bus session and unlocked gnome-keyring in $services_dir"
+	start_pcscd || return 1
+	echo "services: Xvfb on $DISPLAY, D-Bus session, unlocked gnome-keyring, pcscd with vpcd; in $services_dir"
+}
+
+# vpcd_listening: vpcd's first reader port (35963 = 0x8C7B) is in LISTEN
+# state. Probing it with a connection would look like a card to vpcd.
+vpcd_listening() { grep -q ':8C7B 00000000:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+
+start_pcscd() {
+	if ! [ -S /run/pcscd/pcscd.comm ] || ! pgrep -x pcscd >/dev/null; then
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "services: pcscd is not running and starting it needs root" >&2
+			return 1
+		fi
+		pcscd --foreground >"$services_dir/pcscd.log" 2>&1 &
+		services_pids+=($!)
+	fi
+	wait_for 10 "pcscd with vpcd" vpcd_listening
 }

@@ -1,0 +1,364 @@
+package hardware_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"twofold/accounts"
+	"twofold/hardware"
+	"twofold/hardware/cardsim"
+	"twofold/hardware/ykoath"
+	"twofold/internal/testenv"
+)
+
+// The full stack: this client -> libpcsclite -> pcscd -> vpcd -> cardsim.
+// This package uses vpcd's first reader; the CLI's tests the second.
+
+// insert plugs a new software key into the reader and waits until pcscd
+// reports it; it is pulled out when the test ends.
+func insert(t *testing.T, card *cardsim.Card) (*cardsim.Plug, string) {
+	t.Helper()
+	addr, reader := testenv.VPCD(t, 0)
+	plug, err := card.Plug(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitKey(t, reader, true)
+	t.Cleanup(func() {
+		plug.Unplug()
+		waitKey(t, reader, false)
+	})
+	return plug, reader
+}
+
+func waitKey(t *testing.T, reader string, present bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		keys, _ := hardware.Keys()
+		found := slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader })
+		if found == present {
+			return
+		}
+	}
+	t.Fatalf("the key in %s did not %s", reader, map[bool]string{true: "appear", false: "go"}[present])
+}
+
+func openKey(t *testing.T, reader string) *hardware.Session {
+	t.Helper()
+	s, err := hardware.Open(reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var at = time.Unix(1_700_000_000, 0)
+
+func oathtool(t *testing.T, a *accounts.Account, at time.Time) string {
+	t.Helper()
+	tool := testenv.Tool(t, "oathtool")
+	args := []string{"-b", "--digits", fmt.Sprint(a.Digits)}
+	if a.Kind == accounts.HOTP {
+		args = append(args, "--hotp", "--counter", fmt.Sprint(a.Counter))
+	} else {
+		args = append(args, "--totp="+strings.ToLower(string(a.Algorithm)), "--time-step-size", fmt.Sprintf("%ds", a.Period), "--now", fmt.Sprintf("@%d", at.Unix()))
+	}
+	out, err := exec.Command(tool, append(args, accounts.EncodeSecret(a.Secret))...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("oathtool: %v: %s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func testAccounts() []*accounts.Account {
+	return []*accounts.Account{
+		{Issuer: "Example", Name: "alice", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte("12345678901234567890")},
+		{Issuer: "Bank", Name: "bob", Kind: accounts.TOTP, Algorithm: accounts.SHA256, Digits: 8, Period: 60, Secret: []byte("another secret for bob")},
+		{Issuer: "Shop", Name: "carol", Kind: accounts.TOTP, Algorithm: accounts.SHA512, Digits: 7, Period: 15, Secret: []byte("a third secret, for SHA-512")},
+		{Issuer: "Netim", Name: "dan", Kind: accounts.HOTP, Algorithm: accounts.SHA1, Digits: 6, Counter: 41, Secret: []byte("hotp secret here")},
+		{Name: "no-issuer", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte("secret without an issuer")},
+	}
+}
+
+func TestCodesMatchOathtool(t *testing.T) {
+	card := cardsim.New(11112222)
+	_, reader := insert(t, card)
+	s := openKey(t, reader)
+	if s.Serial != 11112222 || s.Version != "5.4.3" || s.Protected {
+		t.Errorf("key info: %+v", s.Key)
+	}
+	accts := testAccounts()
+	for _, a := range accts {
+		if _, err := s.Put(a, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := s.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range list {
+		names = append(names, c.Name)
+	}
+	if got, want := strings.Join(names, " | "), "Example:alice | 60/Bank:bob | 15/Shop:carol | Netim:dan | no-issuer"; got != want {
+		t.Errorf("names %q, want %q", got, want)
+	}
+	codes, err := s.CalculateAll(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range codes {
+		a := accts[i]
+		if c.Issuer != a.Issuer || c.Account != a.Name || c.Kind != a.Kind || (a.Kind == accounts.TOTP && c.Period != a.Period) {
+			t.Errorf("credential %d: %+v", i, c.Credential)
+		}
+		if a.Kind == accounts.HOTP {
+			if c.Code != "" {
+				t.Errorf("an HOTP code was computed without asking: %s", c.Code)
+			}
+			continue
+		}
+		if want := oathtool(t, a, at); c.Code != want {
+			t.Errorf("%s: key %s, oathtool %s", a.Label(), c.Code, want)
+		}
+	}
+	// HOTP: computed with the stored counter, which then goes up.
+	hotp := accts[3]
+	for range 2 {
+		code, err := s.Calculate(codes[3].Credential, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := oathtool(t, hotp, at); code != want {
+			t.Errorf("HOTP at counter %d: key %s, oathtool %s", hotp.Counter, code, want)
+		}
+		hotp.Counter++
+	}
+}
+
+// TestYkmanAgrees points Yubico's own client at cardsim: what ykman adds
+// we read, what we add ykman reads, and the codes agree with oathtool.
+func TestYkmanAgrees(t *testing.T) {
+	ykman := testenv.Tool(t, "ykman")
+	card := cardsim.New(33334444)
+	_, reader := insert(t, card)
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(ykman, append([]string{"--reader", reader}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ykman %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	run("oath", "accounts", "add", "-f", "-o", "TOTP", "-a", "SHA256", "-d", "8", "-P", "60", "Bank:bob", accounts.EncodeSecret([]byte("another secret for bob")))
+	s := openKey(t, reader)
+	if _, err := s.Put(testAccounts()[0], false); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if out := run("oath", "accounts", "list"); !strings.Contains(out, "60/Bank:bob") || !strings.Contains(out, "Example:alice") {
+		t.Errorf("ykman lists:\n%s", out)
+	}
+	// ykman computes at the current time: compare within one window.
+	now := time.Now()
+	if now.Unix()%60 > 55 {
+		time.Sleep(6 * time.Second)
+		now = time.Now()
+	}
+	out := run("oath", "accounts", "code", "Bank")
+	want := oathtool(t, testAccounts()[1], now)
+	if !strings.Contains(out, want) {
+		t.Errorf("ykman's code for Bank:bob is not oathtool's %s:\n%s", want, out)
+	}
+	s = openKey(t, reader)
+	codes, err := s.CalculateAll(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range codes {
+		if c.Name == "60/Bank:bob" && c.Code != want {
+			t.Errorf("ours %s, oathtool and ykman %s", c.Code, want)
+		}
+	}
+	s.Close()
+
+	// ykman sets a password: we need it, a wrong one is refused.
+	run("oath", "access", "change", "-n", "s3cret")
+	s = openKey(t, reader)
+	if !s.Protected {
+		t.Error("the key does not say it is protected")
+	}
+	if _, err := s.List(); !errors.Is(err, hardware.ErrPasswordNeeded) {
+		t.Errorf("list without the password: %v", err)
+	}
+	if err := s.Unlock("wrong"); !errors.Is(err, hardware.ErrWrongPassword) {
+		t.Errorf("a wrong password: %v", err)
+	}
+	s.Close()
+	s = openKey(t, reader)
+	if err := s.Unlock("s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	// We change it; ykman uses the new one; we clear it.
+	if err := s.SetPassword("n3w"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if out := run("oath", "accounts", "list", "-p", "n3w"); !strings.Contains(out, "Example:alice") {
+		t.Errorf("ykman with our password:\n%s", out)
+	}
+	s = openKey(t, reader)
+	if err := s.Unlock("n3w"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClearPassword(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	run("oath", "accounts", "delete", "-f", "Example")
+	if out := run("oath", "accounts", "list"); strings.Contains(out, "Example") {
+		t.Errorf("ykman did not delete:\n%s", out)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	card := cardsim.New(55556666)
+	card.Limit = 2
+	plug, reader := insert(t, card)
+	s := openKey(t, reader)
+	accts := testAccounts()
+	for _, a := range accts[:2] {
+		if _, err := s.Put(a, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Put(accts[2], false); !errors.Is(err, hardware.ErrFull) || !strings.Contains(err.Error(), "holds 32 accounts") {
+		t.Errorf("a full key: %v", err)
+	}
+	// PUT with an existing name replaces it, even on a full key.
+	if _, err := s.Put(accts[0], true); err != nil {
+		t.Errorf("replacing on a full key: %v", err)
+	}
+	long := &accounts.Account{Issuer: strings.Repeat("i", 40), Name: strings.Repeat("n", 30), Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte("x")}
+	if _, err := s.Put(long, false); err == nil || !strings.Contains(err.Error(), "at most 64") {
+		t.Errorf("a 71-byte name: %v", err)
+	}
+	steam := &accounts.Account{Issuer: "Steam", Name: "me", Kind: accounts.Steam, Algorithm: accounts.SHA1, Digits: 5, Period: 30, Secret: []byte("x")}
+	if _, err := s.Put(steam, false); err == nil || !strings.Contains(err.Error(), "Steam") {
+		t.Errorf("a Steam account: %v", err)
+	}
+	if err := s.Delete("Nobody:here"); !errors.Is(err, hardware.ErrNotFound) {
+		t.Errorf("deleting a missing account: %v", err)
+	}
+	// Pulled out mid-command: the PUT never lands.
+	if err := s.Delete(accts[1].Issuer + ":" + accts[1].Name); err == nil {
+		t.Error("deleted a 60 s account by its name without the period")
+	}
+	before := card.Count()
+	plug.CutOn(ykoath.InsPut)
+	if _, err := s.Put(accts[3], false); !errors.Is(err, hardware.ErrRemoved) {
+		t.Errorf("a key pulled out mid-command: %v", err)
+	}
+	if card.Count() != before {
+		t.Error("a half-written account is on the key")
+	}
+	// And an operation after it is gone.
+	if _, err := s.List(); !errors.Is(err, hardware.ErrRemoved) {
+		t.Errorf("after the key was pulled out: %v", err)
+	}
+}
+
+func TestTouchRenameReset(t *testing.T) {
+	card := cardsim.New(77778888)
+	touched := false
+	card.Touch = func() bool { return touched }
+	_, reader := insert(t, card)
+	s := openKey(t, reader)
+	a := testAccounts()[0]
+	if _, err := s.Put(a, true); err != nil {
+		t.Fatal(err)
+	}
+	codes, err := s.CalculateAll(at)
+	if err != nil || len(codes) != 1 || !codes[0].Touch || codes[0].Code != "" {
+		t.Fatalf("a touch credential in CalculateAll: %+v, %v", codes, err)
+	}
+	if _, err := s.Calculate(codes[0].Credential, at); !errors.Is(err, hardware.ErrTouch) {
+		t.Errorf("without a touch: %v", err)
+	}
+	touched = true
+	if code, err := s.Calculate(codes[0].Credential, at); err != nil || code != oathtool(t, a, at) {
+		t.Errorf("after a touch: %s, %v", code, err)
+	}
+	if err := s.Rename("Example:alice", "Example:alice@work"); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := s.List()
+	if len(list) != 1 || list[0].Account != "alice@work" {
+		t.Errorf("after rename: %+v", list)
+	}
+	if err := s.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := s.List(); len(list) != 0 {
+		t.Errorf("after reset: %+v", list)
+	}
+}
+
+func TestManyCredentialsNeedSendRemaining(t *testing.T) {
+	card := cardsim.New(99990000)
+	card.Limit = 64
+	_, reader := insert(t, card)
+	s := openKey(t, reader)
+	for i := range 40 {
+		a := &accounts.Account{Issuer: fmt.Sprintf("Service number %02d", i), Name: "someone@example.com", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret %02d", i))}
+		if _, err := s.Put(a, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	codes, err := s.CalculateAll(at)
+	if err != nil || len(codes) != 40 {
+		t.Fatalf("%d codes, %v", len(codes), err)
+	}
+}
+
+// TestWatch: a key shows up when plugged in and goes when pulled out.
+func TestWatch(t *testing.T) {
+	addr, reader := testenv.VPCD(t, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	seen := make(chan []hardware.Key, 16)
+	go hardware.Watch(ctx, func(k []hardware.Key) { seen <- k })
+	has := func(keys []hardware.Key) bool {
+		return slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader && k.Serial == 424242 })
+	}
+	waitFor := func(want bool) {
+		t.Helper()
+		timeout := time.After(15 * time.Second)
+		for {
+			select {
+			case keys := <-seen:
+				if has(keys) == want {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("Watch did not report the key %s", map[bool]string{true: "plugged in", false: "pulled out"}[want])
+			}
+		}
+	}
+	waitFor(false)
+	plug, err := cardsim.New(424242).Plug(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(true)
+	plug.Unplug()
+	waitFor(false)
+}
