@@ -282,8 +282,7 @@ func (s *Session) CalculateAll(at time.Time) ([]Code, error) {
 	}
 	var out []Code
 	for i := 0; i < len(tlvs); i += 2 {
-		name := string(tlvs[i].Value)
-		c, ok := kinds[name]
+		c, ok := kinds[string(tlvs[i].Value)]
 		if !ok {
 			c = parseCredential(ykoath.TypeTOTP|ykoath.AlgoSHA1, tlvs[i].Value)
 		}
