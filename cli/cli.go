@@ -59,6 +59,9 @@ const usage = `Usage:
                                          write every account out, then read it back to check
   twofold import FILE|DIR... [--format F] [--password-file F] [--dry-run]
                                          accounts from a backup, another app's export or QR images
+  twofold yubikey info|list|code [QUERY]|add URI [--touch] [--also KEY]|delete NAME|
+                 password set|clear|reset [--force]    [--reader SERIAL|READER]
+                                         accounts computed on a YubiKey (its OATH password: --password-file)
   twofold vault info
   twofold vault protect --password|--keyring
   twofold vault unprotect --password|--keyring
@@ -70,15 +73,16 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"list":   {runList},
-	"code":   {runCode},
-	"next":   {runNext},
-	"add":    {runAdd},
-	"remove": {runRemove},
-	"vault":  {runVault},
-	"scan":   {runScan},
-	"export": {runExport},
-	"import": {runImport},
+	"list":    {runList},
+	"code":    {runCode},
+	"next":    {runNext},
+	"add":     {runAdd},
+	"remove":  {runRemove},
+	"vault":   {runVault},
+	"scan":    {runScan},
+	"export":  {runExport},
+	"import":  {runImport},
+	"yubikey": {runYubikey},
 }
 
 // Run runs one command line (without the program name).

@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"twofold/accounts"
+	"twofold/hardware"
+	"twofold/hardware/cardsim"
 	"twofold/internal/qrcorpus"
 	"twofold/internal/testenv"
 )
@@ -99,6 +103,34 @@ func TestScripts(t *testing.T) {
 					ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[0]), fmt.Sprintf("part-%d.png", i+1)), qrcorpus.PNG(u, 3), 0o644))
 				}
 			},
+			// plugkey SERIAL [LIMIT]: a software YubiKey in vpcd's second
+			// reader (the hardware package's tests use the first).
+			"plugkey": func(ts *testscript.TestScript, neg bool, args []string) {
+				addr, reader, err := testenv.VPCDAddr(1)
+				if err != nil {
+					if testenv.Required() {
+						ts.Fatalf("%v is missing, but TWOFOLD_TEST_SERVICES=1 asks for it", err)
+					}
+					ts.Fatalf("%v is missing (skip this script with [!exec:ykman] on machines without the test services)", err)
+				}
+				card := cardsim.New(uint32(atoi(ts, args[0])))
+				if len(args) > 1 {
+					card.Limit = atoi(ts, args[1])
+				}
+				plug, err := card.Plug(addr)
+				ts.Check(err)
+				waitReader(ts, reader, true)
+				plugs[ts] = plug
+				ts.Defer(func() {
+					plug.Unplug()
+					waitReader(ts, reader, false)
+				})
+			},
+			"unplugkey": func(ts *testscript.TestScript, neg bool, args []string) {
+				_, reader, _ := testenv.VPCDAddr(1)
+				plugs[ts].Unplug()
+				waitReader(ts, reader, false)
+			},
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: mode FILE PERM")
@@ -126,4 +158,17 @@ func atoi(ts *testscript.TestScript, s string) int {
 	n, err := strconv.Atoi(s)
 	ts.Check(err)
 	return n
+}
+
+var plugs = map[*testscript.TestScript]*cardsim.Plug{}
+
+// waitReader waits until pcscd reports a key in reader (or none).
+func waitReader(ts *testscript.TestScript, reader string, present bool) {
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		keys, _ := hardware.Keys()
+		if slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader }) == present {
+			return
+		}
+	}
+	ts.Fatalf("the key in %s did not come or go", reader)
 }

@@ -13,14 +13,23 @@ import (
 // slots, since go test runs packages in parallel.
 func VPCD(t testing.TB, slot int) (addr, reader string) {
 	t.Helper()
+	addr, reader, err := VPCDAddr(slot)
+	if err != nil {
+		missing(t, err.Error())
+	}
+	return addr, reader
+}
+
+// VPCDAddr is VPCD for callers without a testing.TB (testscript commands).
+func VPCDAddr(slot int) (addr, reader string, err error) {
 	if _, err := os.Stat("/run/pcscd/pcscd.comm"); err != nil {
-		missing(t, "pcscd (/run/pcscd/pcscd.comm)")
+		return "", "", fmt.Errorf("pcscd (/run/pcscd/pcscd.comm)")
 	}
 	port := 35963 + slot
 	if !listening(port) {
-		missing(t, fmt.Sprintf("vpcd listening on port %d", port))
+		return "", "", fmt.Errorf("vpcd listening on port %d", port)
 	}
-	return fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf("Virtual PCD 00 %02d", slot)
+	return fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf("Virtual PCD 00 %02d", slot), nil
 }
 
 // listening looks for a listening socket in /proc/net/tcp*: connecting

@@ -1,0 +1,320 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"twofold/hardware"
+)
+
+// twofold yubikey info|list|code|add|delete|password|reset: accounts
+// kept on a YubiKey's OATH application, whose secrets never leave it.
+// --password-file is the key's OATH password here.
+func runYubikey(s *session, args []string) error {
+	if len(args) == 0 {
+		return usagef("yubikey wants info, list, code, add, delete, password or reset")
+	}
+	fs := s.flags("yubikey")
+	reader := fs.String("reader", "", "the key to use: its serial, or (part of) its reader's name")
+	asJSON := fs.Bool("json", false, "print JSON (list, code)")
+	touch := fs.Bool("touch", false, "add: the key computes the code only when touched")
+	also := fs.String("also", "", "add: write the account to this second key too (a spare)")
+	force := fs.Bool("force", false, "reset: do not ask")
+	newPwFile := fs.String("new-password-file", "", "password set: read the new password from this file")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	sub := args[0]
+	if sub == "info" {
+		return yubikeyInfo(s, *reader)
+	}
+	k, err := s.openKey(*reader)
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	switch sub {
+	case "list":
+		return yubikeyList(s, k, *asJSON)
+	case "code":
+		return yubikeyCode(s, k, pos, *asJSON)
+	case "add":
+		if len(pos) != 1 {
+			return usagef("yubikey add wants one otpauth URI ('-' reads it from stdin)")
+		}
+		return yubikeyAdd(s, k, pos[0], *touch, *also)
+	case "delete":
+		if len(pos) != 1 {
+			return usagef("yubikey delete wants the account's name (see 'twofold yubikey list')")
+		}
+		list, err := k.List()
+		if err != nil {
+			return err
+		}
+		c, err := hardware.Find(list, pos[0])
+		if err != nil {
+			return err
+		}
+		if err := k.Delete(c.Name); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.env.Stdout, "Deleted %s from %s.\n", c.Name, k.Name())
+		return nil
+	case "password":
+		return yubikeyPassword(s, k, pos, *newPwFile)
+	case "reset":
+		return yubikeyReset(s, k, *force)
+	}
+	return usagef("unknown yubikey command %q", sub)
+}
+
+// openKey opens the chosen key and, if its OATH application has a
+// password, unlocks it with --password-file or a prompt.
+func (s *session) openKey(which string) (*hardware.Session, error) {
+	k, err := hardware.Open(which)
+	if err != nil {
+		return nil, err
+	}
+	if k.Protected {
+		pw, err := s.password(s.passwordFile, "Password of "+k.Name()+": ")
+		if err != nil {
+			k.Close()
+			if errors.Is(err, errNoPassword) {
+				return nil, hardware.ErrPasswordNeeded
+			}
+			return nil, err
+		}
+		if err := k.Unlock(string(pw)); err != nil {
+			k.Close()
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+func yubikeyInfo(s *session, which string) error {
+	keys, err := hardware.Keys()
+	if err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		return hardware.ErrNoKey
+	}
+	for _, key := range keys {
+		if which != "" && fmt.Sprint(key.Serial) != which && !strings.Contains(key.Reader, which) {
+			continue
+		}
+		line := fmt.Sprintf("%s: firmware %s, in %s", key.Name(), key.Version, key.Reader)
+		if key.Protected {
+			line += ", OATH password set"
+		}
+		if k, err := hardware.Open(key.Reader); err == nil {
+			if list, err := k.List(); err == nil {
+				line += fmt.Sprintf(", %d of %d accounts used", len(list), key.Capacity())
+			}
+			k.Close()
+		}
+		fmt.Fprintln(s.env.Stdout, line+".")
+	}
+	return nil
+}
+
+type keyCred struct {
+	Name    string `json:"name"`
+	Issuer  string `json:"issuer"`
+	Account string `json:"account"`
+	Type    string `json:"type"`
+	Period  int    `json:"period,omitempty"`
+	Touch   bool   `json:"touch,omitempty"`
+	Code    string `json:"code,omitempty"`
+}
+
+func yubikeyList(s *session, k *hardware.Session, asJSON bool) error {
+	codes, err := k.CalculateAll(time.Now()) // tells which need a touch
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		out := []keyCred{}
+		for _, c := range codes {
+			out = append(out, keyCred{Name: c.Name, Issuer: c.Issuer, Account: c.Account, Type: string(c.Kind), Period: c.Period, Touch: c.Touch})
+		}
+		return json.NewEncoder(s.env.Stdout).Encode(out)
+	}
+	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tDETAILS")
+	for _, c := range codes {
+		details := fmt.Sprintf("%d s", c.Period)
+		if c.Kind == "hotp" {
+			details = "counter"
+		}
+		if c.Touch {
+			details += ", touch"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, strings.ToUpper(string(c.Kind)), details)
+	}
+	tw.Flush()
+	fmt.Fprintf(s.env.Stdout, "%d of %d accounts used on %s.\n", len(codes), k.Capacity(), k.Name())
+	return nil
+}
+
+func yubikeyCode(s *session, k *hardware.Session, pos []string, asJSON bool) error {
+	now := time.Now()
+	codes, err := k.CalculateAll(now)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		var creds []hardware.Credential
+		for _, c := range codes {
+			creds = append(creds, c.Credential)
+		}
+		c, err := hardware.Find(creds, strings.Join(pos, " "))
+		if err != nil {
+			return err
+		}
+		for _, code := range codes {
+			if code.Name == c.Name {
+				codes = []hardware.Code{code}
+			}
+		}
+		// Asked for by name: HOTP and touch accounts are computed too.
+		if codes[0].Code == "" {
+			if codes[0].Touch {
+				fmt.Fprintln(s.env.Stderr, "Touch your YubiKey…")
+			}
+			if codes[0].Code, err = k.Calculate(codes[0].Credential, now); err != nil {
+				return err
+			}
+		}
+	}
+	if asJSON {
+		out := []keyCred{}
+		for _, c := range codes {
+			out = append(out, keyCred{Name: c.Name, Issuer: c.Issuer, Account: c.Account, Type: string(c.Kind), Period: c.Period, Touch: c.Touch, Code: c.Code})
+		}
+		return json.NewEncoder(s.env.Stdout).Encode(out)
+	}
+	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
+	for _, c := range codes {
+		code := c.Code
+		switch {
+		case code != "":
+		case c.Touch:
+			code = "[touch: name it to compute]"
+		default:
+			code = "[HOTP: name it to compute]"
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", c.Name, code)
+	}
+	return tw.Flush()
+}
+
+func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also string) error {
+	if uri == "-" {
+		lines, err := s.stdinLines()
+		if err != nil {
+			return err
+		}
+		if len(lines) != 1 {
+			return usagef("yubikey add - wants one URI on standard input")
+		}
+		uri = lines[0]
+	}
+	found, err := parsePayload(uri)
+	if err != nil {
+		return err
+	}
+	if len(found) != 1 {
+		return usagef("yubikey add takes one account at a time")
+	}
+	a := found[0]
+	keys := []*hardware.Session{k}
+	if also != "" {
+		k2, err := s.openKey(also)
+		if err != nil {
+			return fmt.Errorf("the second key: %w; nothing was written", err)
+		}
+		defer k2.Close()
+		if k2.Reader == k.Reader {
+			return usagef("--also names the same key")
+		}
+		keys = append(keys, k2)
+	}
+	// Check every key has room before writing to any.
+	for _, key := range keys {
+		list, err := key.List()
+		if err != nil {
+			return err
+		}
+		if len(list) >= key.Capacity() {
+			return fmt.Errorf("%w: %s holds %d of %d accounts; delete one first; nothing was written", hardware.ErrFull, key.Name(), len(list), key.Capacity())
+		}
+	}
+	for _, key := range keys {
+		c, err := key.Put(a, touch)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key.Name(), err)
+		}
+		list, _ := key.List()
+		fmt.Fprintf(s.env.Stdout, "Added %s to %s (%d of %d accounts used).\n", c.Name, key.Name(), len(list), key.Capacity())
+		if left := key.Capacity() - len(list); left <= 3 {
+			fmt.Fprintf(s.env.Stderr, "Note: %s has room for %d more.\n", key.Name(), left)
+		}
+	}
+	if also == "" {
+		fmt.Fprintln(s.env.Stderr, "The secret cannot be read back from a YubiKey: keep a second key (--also) or a backup of the QR code.")
+	}
+	return nil
+}
+
+func yubikeyPassword(s *session, k *hardware.Session, pos []string, newFile string) error {
+	if len(pos) != 1 || (pos[0] != "set" && pos[0] != "clear") {
+		return usagef("yubikey password wants set or clear")
+	}
+	if pos[0] == "clear" {
+		if err := k.ClearPassword(); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.env.Stdout, "The OATH password of %s is cleared.\n", k.Name())
+		return nil
+	}
+	pw, err := s.newPassword(newFile)
+	if err != nil {
+		return err
+	}
+	if err := k.SetPassword(string(pw)); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.env.Stdout, "The OATH password of %s is set.\n", k.Name())
+	return nil
+}
+
+func yubikeyReset(s *session, k *hardware.Session, force bool) error {
+	list, _ := k.List()
+	if !force {
+		f, ok := s.env.Stdin.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			return usagef("yubikey reset erases every account on the key: give --force to confirm")
+		}
+		fmt.Fprintf(s.env.Stderr, "Erase all %d accounts and the password on %s? Their secrets cannot be recovered. Type 'reset' to confirm: ", len(list), k.Name())
+		var answer string
+		fmt.Fscanln(s.env.Stdin, &answer)
+		if answer != "reset" {
+			return errors.New("nothing was erased")
+		}
+	}
+	if err := k.Reset(); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.env.Stdout, "Erased the OATH application of %s (%d accounts).\n", k.Name(), len(list))
+	return nil
+}
