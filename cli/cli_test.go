@@ -165,7 +165,7 @@ var plugs = map[*testscript.TestScript]*cardsim.Plug{}
 // waitReader waits until pcscd reports a key in reader (or none).
 func waitReader(ts *testscript.TestScript, reader string, present bool) {
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		keys, _ := hardware.Keys()
+		keys, _ := hardware.KeysIn(reader)
 		if slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader }) == present {
 			return
 		}

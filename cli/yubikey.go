@@ -22,7 +22,7 @@ func runYubikey(s *session, args []string) error {
 		return usagef("yubikey wants info, list, code, add, delete, password or reset")
 	}
 	fs := s.flags("yubikey")
-	reader := fs.String("reader", "", "the key to use: its serial, or (part of) its reader's name")
+	reader := fs.String("reader", os.Getenv("TWOFOLD_YUBIKEY"), "the key to use: its serial, or (part of) its reader's name (default: $TWOFOLD_YUBIKEY)")
 	asJSON := fs.Bool("json", false, "print JSON (list, code)")
 	touch := fs.Bool("touch", false, "add: the key computes the code only when touched")
 	also := fs.String("also", "", "add: write the account to this second key too (a spare)")
@@ -101,7 +101,7 @@ func (s *session) openKey(which string) (*hardware.Session, error) {
 }
 
 func yubikeyInfo(s *session, which string) error {
-	keys, err := hardware.Keys()
+	keys, err := hardware.KeysIn(which)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func insert(t *testing.T, card *cardsim.Card) (*cardsim.Plug, string) {
 func waitKey(t *testing.T, reader string, present bool) {
 	t.Helper()
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		keys, _ := hardware.Keys()
+		keys, _ := hardware.KeysIn(reader)
 		found := slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader })
 		if found == present {
 			return
@@ -335,7 +335,7 @@ func TestWatch(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	seen := make(chan []hardware.Key, 16)
-	go hardware.Watch(ctx, func(k []hardware.Key) { seen <- k })
+	go hardware.Watch(ctx, reader, func(k []hardware.Key) { seen <- k })
 	has := func(keys []hardware.Key) bool {
 		return slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader && k.Serial == 424242 })
 	}
@@ -345,6 +345,7 @@ func TestWatch(t *testing.T) {
 		for {
 			select {
 			case keys := <-seen:
+				t.Logf("watch: %+v", keys)
 				if has(keys) == want {
 					return
 				}

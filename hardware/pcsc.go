@@ -84,7 +84,12 @@ func openReader(reader string) (*Session, error) {
 
 // Keys lists the plugged-in keys: every reader whose card answers the
 // OATH application's SELECT.
-func Keys() ([]Key, error) {
+func Keys() ([]Key, error) { return KeysIn("") }
+
+// KeysIn is Keys limited to the readers whose name contains which,
+// unless which is empty or a serial number: a key in another reader is
+// not even selected, so another program's session on it is left alone.
+func KeysIn(which string) ([]Key, error) {
 	ctx, err := scard.EstablishContext()
 	if err != nil {
 		return nil, pcscError(err)
@@ -93,6 +98,9 @@ func Keys() ([]Key, error) {
 	rs, err := readers(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if _, serial := strconv.ParseUint(which, 10, 32); which != "" && serial != nil {
+		rs = slices.DeleteFunc(rs, func(r string) bool { return !strings.Contains(r, which) })
 	}
 	var keys []Key
 	for _, r := range rs {
@@ -109,11 +117,14 @@ func Keys() ([]Key, error) {
 // Open opens the key chosen by which: "" when exactly one key is
 // plugged in; else a serial number or (part of) a reader's name.
 func Open(which string) (*Session, error) {
-	keys, err := Keys()
+	keys, err := KeysIn(which)
 	if err != nil {
 		return nil, err
 	}
 	if len(keys) == 0 {
+		if which != "" {
+			return nil, fmt.Errorf("%w in a reader matching %q", ErrNoKey, which)
+		}
 		return nil, ErrNoKey
 	}
 	var match []Key
@@ -124,7 +135,7 @@ func Open(which string) (*Session, error) {
 	}
 	switch {
 	case len(match) == 0:
-		return nil, fmt.Errorf("%w matching %q (plugged in: %s)", ErrNoKey, which, names(keys))
+		return nil, fmt.Errorf("%w with serial %q (plugged in: %s)", ErrNoKey, which, names(keys))
 	case len(match) > 1:
 		return nil, fmt.Errorf("several YubiKeys are plugged in (%s): choose one with --reader, by serial or reader name", names(match))
 	}
@@ -142,7 +153,9 @@ func names(keys []Key) string {
 // Watch calls changed with the plugged-in keys at the start and each
 // time a key or reader comes or goes, until ctx ends. It waits on
 // SCardGetStatusChange, so an idle watch costs nothing.
-func Watch(ctx context.Context, changed func([]Key)) error {
+//
+// which limits it to some readers, as KeysIn does ("" for all).
+func Watch(ctx context.Context, which string, changed func([]Key)) error {
 	sc, err := scard.EstablishContext()
 	if err != nil {
 		return pcscError(err)
@@ -151,22 +164,19 @@ func Watch(ctx context.Context, changed func([]Key)) error {
 	go func() { <-ctx.Done(); sc.Cancel() }()
 	const pnp = `\\?PnP?\Notification`
 	var last []Key
-	first := true
+	first, rescan, settle := true, true, 0
 	for ctx.Err() == nil {
 		rs, err := readers(sc)
 		if err != nil {
 			return err
 		}
-		keys, _ := Keys()
-		if first || !slices.Equal(keys, last) {
-			changed(keys)
-			last, first = keys, false
-		}
+		// Take the readers' state first, then look at the keys, then wait
+		// for a change from that state: a key plugged in meanwhile is a
+		// change, not missed.
 		states := []scard.ReaderState{{Reader: pnp, CurrentState: scard.StateUnaware}}
 		for _, r := range rs {
 			states = append(states, scard.ReaderState{Reader: r, CurrentState: scard.StateUnaware})
 		}
-		// The first call reports the current state; the second waits.
 		if err := sc.GetStatusChange(states, 0); err != nil && !errors.Is(err, scard.ErrTimeout) {
 			if errors.Is(err, scard.ErrCancelled) {
 				return nil
@@ -175,11 +185,28 @@ func Watch(ctx context.Context, changed func([]Key)) error {
 			continue
 		}
 		for i := range states {
-			states[i].CurrentState = states[i].EventState
+			states[i].CurrentState = states[i].EventState &^ scard.StateChanged
 		}
-		err = sc.GetStatusChange(states, 5*time.Second)
+		// Keys are selected only when something changed: selecting an
+		// application on a key disturbs another program's session on it.
+		if rescan {
+			keys, _ := KeysIn(which)
+			if first || !slices.Equal(keys, last) {
+				changed(keys)
+				last, first = keys, false
+			}
+		}
+		err = sc.GetStatusChange(states, 2*time.Second)
 		if errors.Is(err, scard.ErrCancelled) {
 			return nil
+		}
+		// A card just inserted may not answer yet: look again at the next
+		// two quiet moments after any change.
+		if !errors.Is(err, scard.ErrTimeout) {
+			rescan, settle = true, 2
+		} else {
+			rescan = settle > 0
+			settle--
 		}
 	}
 	return nil

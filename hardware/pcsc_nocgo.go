@@ -14,8 +14,11 @@ var errNoCgo = errors.New("this build of Twofold has no YubiKey support (it was 
 // Keys reports that this build has no PC/SC.
 func Keys() ([]Key, error) { return nil, errNoCgo }
 
+// KeysIn reports that this build has no PC/SC.
+func KeysIn(string) ([]Key, error) { return nil, errNoCgo }
+
 // Open reports that this build has no PC/SC.
 func Open(string) (*Session, error) { return nil, errNoCgo }
 
 // Watch reports that this build has no PC/SC.
-func Watch(context.Context, func([]Key)) error { return errNoCgo }
+func Watch(context.Context, string, func([]Key)) error { return errNoCgo }
