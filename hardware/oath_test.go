@@ -332,6 +332,10 @@ func TestManyCredentialsNeedSendRemaining(t *testing.T) {
 // TestWatch: a key shows up when plugged in and goes when pulled out.
 func TestWatch(t *testing.T) {
 	addr, reader := testenv.VPCD(t, 0)
+	// pcscd polls vpcd about every 0.44 s: a card pulled out by the
+	// previous test and this one plugged in between two polls would look
+	// like no change at all. Let it see the reader empty first.
+	time.Sleep(time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	seen := make(chan []hardware.Key, 16)
@@ -345,12 +349,12 @@ func TestWatch(t *testing.T) {
 		for {
 			select {
 			case keys := <-seen:
-				t.Logf("watch: %+v", keys)
 				if has(keys) == want {
 					return
 				}
 			case <-timeout:
-				t.Fatalf("Watch did not report the key %s", map[bool]string{true: "plugged in", false: "pulled out"}[want])
+				k, err := hardware.KeysIn(reader)
+				t.Fatalf("Watch did not report the key %s (now: %+v, %v)", map[bool]string{true: "plugged in", false: "pulled out"}[want], k, err)
 			}
 		}
 	}
