@@ -302,34 +302,44 @@ func (g *gui) add(f *found) {
 		g.createVault(func() { g.add(f) })
 		return
 	}
-	var added []*accounts.Account
-	var skipped []string
-	for _, a := range f.accounts {
-		if err := g.vault.Add(a); err != nil {
-			if errors.Is(err, accounts.ErrDuplicate) {
-				skipped = append(skipped, a.Label())
-			} else {
-				f.problems = append(f.problems, a.Label()+": "+sentence(err))
-			}
-			continue
-		}
-		added = append(added, a)
+	added, skipped, problems, err := g.store(f.accounts)
+	if err != nil {
+		g.main.showError(err)
+		return
 	}
-	if len(added) > 0 {
-		if err := g.vault.Save(); err != nil {
-			// Nothing is lost: take them out again and say why.
-			for _, a := range added {
-				g.vault.Remove(a.ID)
-			}
-			g.main.showError(err)
-			return
-		}
-	}
+	f.problems = append(f.problems, problems...)
 	g.main.refilter()
 	g.showAdded(added, skipped, f)
 	if len(added) > 0 {
 		g.noteAdded(len(added))
 	}
+}
+
+// store adds accounts to the open vault and saves it. Duplicates are
+// skipped (by label); if saving fails, nothing is lost: the accounts are
+// taken out again and the error returned.
+func (g *gui) store(accts []*accounts.Account) (added []*accounts.Account, skipped, problems []string, err error) {
+	for _, a := range accts {
+		if err := g.vault.Add(a); err != nil {
+			if errors.Is(err, accounts.ErrDuplicate) {
+				skipped = append(skipped, a.Label())
+			} else {
+				problems = append(problems, a.Label()+": "+sentence(err))
+			}
+			continue
+		}
+		added = append(added, a)
+	}
+	if len(added) == 0 {
+		return nil, skipped, problems, nil
+	}
+	if err := g.vault.Save(); err != nil {
+		for _, a := range added {
+			g.vault.Remove(a.ID)
+		}
+		return nil, nil, nil, err
+	}
+	return added, skipped, problems, nil
 }
 
 func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {

@@ -309,26 +309,18 @@ func (g *gui) importAccounts(chosen []*accounts.Account) {
 		g.createVault(func() { g.importAccounts(chosen) })
 		return
 	}
-	var added []*accounts.Account
-	skipped := 0
-	for _, a := range chosen {
-		if err := g.vault.Add(a); err != nil {
-			skipped++
-			continue
-		}
-		added = append(added, a)
-	}
-	if err := g.vault.Save(); err != nil {
-		for _, a := range added {
-			g.vault.Remove(a.ID)
-		}
+	added, skipped, problems, err := g.store(chosen)
+	if err != nil {
 		g.main.showError(err)
 		return
 	}
 	g.main.refilter()
 	msg := fmt.Sprintf("Imported %d accounts.", len(added))
-	if skipped > 0 {
-		msg = fmt.Sprintf("Imported %d accounts; %d were already in the vault.", len(added), skipped)
+	if len(skipped) > 0 {
+		msg = fmt.Sprintf("Imported %d accounts; %d were already in the vault.", len(added), len(skipped))
+	}
+	if len(problems) > 0 {
+		msg += " Not imported: " + strings.Join(problems, "; ")
 	}
 	g.main.toast(msg)
 }

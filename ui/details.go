@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/backup"
 )
 
 // details edits an account's issuer, name, tags, note and pin, shows its
@@ -33,7 +34,7 @@ func (m *mainView) details(a *accounts.Account) {
 	secret.Wrapping = fyne.TextWrapBreak
 	var reveal *widget.Button
 	reveal = widget.NewButtonWithIcon("Show secret", theme.VisibilityIcon(), func() {
-		secret.SetText(groupSecret(accounts.EncodeSecret(a.Secret)))
+		secret.SetText(backup.GroupSecret(accounts.EncodeSecret(a.Secret)))
 		reveal.Disable()
 	})
 	kind := widget.NewLabel(describeKind(a))
@@ -121,18 +122,6 @@ func describeKind(a *accounts.Account) string {
 		return "Steam Guard, 5 characters every 30 s"
 	}
 	return "Time-based, " + string(a.Algorithm) + ", " + strconv.Itoa(a.Digits) + " digits every " + strconv.Itoa(a.Period) + " s"
-}
-
-// groupSecret spaces a base32 secret in fours, as sites show it.
-func groupSecret(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func splitTags(s string) []string {
