@@ -143,7 +143,7 @@ func (s *Session) send(ins, p1, p2 byte, data []byte) ([]byte, error) {
 func open(t transport, reader string) (*Session, error) {
 	s := &Session{t: t, Key: Key{Reader: reader}}
 	// The serial first: selecting another application drops OATH's state.
-	if resp, err := s.send(ykoath.InsSelect, 0x04, 0x00, ykoath.MgmtAID); err == nil {
+	if _, err := s.send(ykoath.InsSelect, 0x04, 0x00, ykoath.MgmtAID); err == nil {
 		if cfg, err := s.send(ykoath.InsReadConfig, 0, 0, nil); err == nil && len(cfg) > 1 {
 			if tlvs, err := ykoath.Parse(cfg[1:]); err == nil {
 				if v := ykoath.Find(tlvs, 0x02); len(v) == 4 {
@@ -151,7 +151,6 @@ func open(t transport, reader string) (*Session, error) {
 				}
 			}
 		}
-		_ = resp
 	}
 	resp, err := s.send(ykoath.InsSelect, 0x04, 0x00, ykoath.AID)
 	if err != nil {
@@ -188,7 +187,7 @@ func (s *Session) Unlock(password string) error {
 	data = ykoath.Append(data, ykoath.TagChallenge, mine)
 	resp, err := s.send(ykoath.InsValidate, 0, 0, data)
 	if err != nil {
-		if isSW(err, ykoath.SWResponseWrong) || isSW(err, ykoath.SWWrongSyntax) {
+		if isSW(err, ykoath.SWNoSuchObject) || isSW(err, ykoath.SWWrongSyntax) {
 			return ErrWrongPassword
 		}
 		return err
@@ -319,7 +318,7 @@ func (s *Session) Calculate(c Credential, at time.Time) (string, error) {
 	data = ykoath.Append(data, ykoath.TagChallenge, chal)
 	resp, err := s.send(ykoath.InsCalculate, 0, 0x01, data)
 	if err != nil {
-		if isSW(err, ykoath.SWSecurityStatus) && c.Touch {
+		if isSW(err, ykoath.SWAuthRequired) && c.Touch {
 			return "", ErrTouch
 		}
 		return "", explain(err)
@@ -357,7 +356,7 @@ func (s *Session) Put(a *accounts.Account, touch bool) (Credential, error) {
 		return Credential{}, fmt.Errorf("the name %q is %d bytes; a YubiKey stores at most %d: shorten the issuer or account name", name, len(name), ykoath.MaxNameLength)
 	}
 	data := ykoath.Append(nil, ykoath.TagName, []byte(name))
-	data = ykoath.Append(data, ykoath.TagKey, append([]byte{kind | algo, byte(a.Digits)}, shortenKey(a.Secret, a.Algorithm)...))
+	data = ykoath.Append(data, ykoath.TagKey, append([]byte{kind | algo, byte(a.Digits)}, ykoath.ShortenKey(a.Secret, algo)...))
 	if touch {
 		data = append(data, ykoath.TagProperty, ykoath.PropRequireTouch)
 	}
@@ -373,19 +372,6 @@ func (s *Session) Put(a *accounts.Account, touch bool) (Credential, error) {
 	c := parseCredential(kind|algo, []byte(name))
 	c.Touch = touch
 	return c, nil
-}
-
-// shortenKey hashes a secret longer than the hash's block, as HMAC does
-// itself, so it fits the key's storage and gives the same codes.
-func shortenKey(secret []byte, algo accounts.Algorithm) []byte {
-	block := 64
-	if algo == accounts.SHA512 {
-		block = 128
-	}
-	if len(secret) <= block {
-		return secret
-	}
-	return hmacHash(algo, secret)
 }
 
 // Delete removes the credential with this stored name.

@@ -10,12 +10,8 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"slices"
 	"sync"
 
@@ -272,23 +268,14 @@ func (c *Card) validate(tlvs []ykoath.TLV) []byte {
 		return sw(ykoath.SWWrongSyntax)
 	}
 	if !hmac.Equal(ykoath.HMACSHA1(c.key, c.chal), resp) {
-		return sw(ykoath.SWResponseWrong)
+		return sw(ykoath.SWNoSuchObject)
 	}
 	c.authed = true
 	return append(ykoath.Append(nil, ykoath.TagResponse, ykoath.HMACSHA1(c.key, chal)), sw(ykoath.SWOK)...)
 }
 
 func (cr *credential) hmac(msg []byte) []byte {
-	var h func() hash.Hash
-	switch cr.algo {
-	case ykoath.AlgoSHA256:
-		h = sha256.New
-	case ykoath.AlgoSHA512:
-		h = sha512.New
-	default:
-		h = sha1.New
-	}
-	m := hmac.New(h, cr.secret)
+	m := hmac.New(ykoath.Hash(cr.algo), cr.secret)
 	m.Write(msg)
 	return m.Sum(nil)
 }
@@ -320,7 +307,7 @@ func (c *Card) calculate(tlvs []ykoath.TLV, truncate bool) []byte {
 	}
 	cr := c.creds[i]
 	if !c.touched(cr) {
-		return sw(ykoath.SWSecurityStatus)
+		return sw(ykoath.SWAuthRequired)
 	}
 	tag, v := cr.respond(ykoath.Find(tlvs, ykoath.TagChallenge), truncate)
 	return append(ykoath.Append(nil, tag, v), sw(ykoath.SWOK)...)

@@ -9,9 +9,12 @@ import (
 	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"regexp"
 	"strconv"
 	"strings"
@@ -76,19 +79,15 @@ const (
 
 // Status words.
 const (
-	SWOK             = 0x9000
-	SWMoreData       = 0x61 // high byte: 61 xx, xx bytes remain
-	SWNoSpace        = 0x6a84
-	SWNoSuchObject   = 0x6984
-	SWAuthRequired   = 0x6982
-	SWWrongSyntax    = 0x6a80
-	SWWrongData      = 0x6a80
-	SWGenericError   = 0x6581
-	SWFileNotFound   = 0x6a82
-	SWInsNotSupport  = 0x6d00
-	SWWrongP1P2      = 0x6b00
-	SWResponseWrong  = 0x6984 // VALIDATE: the response does not match
-	SWSecurityStatus = 0x6982
+	SWOK            = 0x9000
+	SWMoreData      = 0x61 // high byte: 61 xx, xx bytes remain
+	SWNoSpace       = 0x6a84
+	SWNoSuchObject  = 0x6984 // also: VALIDATE's response does not match
+	SWAuthRequired  = 0x6982 // also: a touch credential that was not touched
+	SWWrongSyntax   = 0x6a80
+	SWFileNotFound  = 0x6a82
+	SWInsNotSupport = 0x6d00
+	SWWrongP1P2     = 0x6b00
 )
 
 // TLV is one tag-length-value item.
@@ -208,6 +207,28 @@ func DeriveKey(password string, salt []byte) []byte {
 		panic(err) // only for lengths out of range; 16 is not
 	}
 	return k
+}
+
+// Hash is the hash of an algorithm byte (AlgoSHA1, AlgoSHA256, AlgoSHA512).
+func Hash(algo byte) func() hash.Hash {
+	switch algo {
+	case AlgoSHA256:
+		return sha256.New
+	case AlgoSHA512:
+		return sha512.New
+	}
+	return sha1.New
+}
+
+// ShortenKey hashes a secret longer than the hash's block, as HMAC does
+// itself: a key stores it that way, and the codes stay the same.
+func ShortenKey(secret []byte, algo byte) []byte {
+	h := Hash(algo)()
+	if len(secret) <= h.BlockSize() {
+		return secret
+	}
+	h.Write(secret)
+	return h.Sum(nil)
 }
 
 // HMACSHA1 is the mutual authentication's response.
