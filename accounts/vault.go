@@ -79,12 +79,18 @@ type header struct {
 
 // body is the encrypted JSON.
 type body struct {
-	Accounts []*Account `json:"accounts"`
+	Accounts    []*Account    `json:"accounts"`
+	KeyAccounts []*KeyAccount `json:"keyAccounts,omitempty"`
+	Keys        []*KnownKey   `json:"keys,omitempty"`
 }
 
 // Vault is an open, decrypted vault. It is not safe for concurrent use.
 type Vault struct {
 	Accounts []*Account
+	// KeyAccounts and Keys are about accounts on hardware keys: what the
+	// key cannot hold (onkey.go).
+	KeyAccounts []*KeyAccount
+	Keys        []*KnownKey
 
 	path string
 	hdr  header
@@ -282,7 +288,7 @@ func (v *Vault) Save() error {
 	if v.lock == nil {
 		return errors.New("the vault was opened read-only")
 	}
-	plain, err := json.Marshal(body{Accounts: v.Accounts})
+	plain, err := json.Marshal(body{Accounts: v.Accounts, KeyAccounts: v.KeyAccounts, Keys: v.Keys})
 	if err != nil {
 		return fmt.Errorf("encode vault: %w", err)
 	}
@@ -382,34 +388,34 @@ func read(path string, unlockers []Unlocker) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, accts, key, err := decode(data, unlockers)
+	h, b, key, err := decode(data, unlockers)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Vault{Accounts: accts, path: path, hdr: h, key: key}, nil
+	return &Vault{Accounts: b.Accounts, KeyAccounts: b.KeyAccounts, Keys: b.Keys, path: path, hdr: h, key: key}, nil
 }
 
-func decode(data []byte, unlockers []Unlocker) (header, []*Account, []byte, error) {
+func decode(data []byte, unlockers []Unlocker) (header, body, []byte, error) {
+	var b body
 	h, off, err := parseHeader(data)
 	if err != nil {
-		return h, nil, nil, err
+		return h, b, nil, err
 	}
 	key, err := unlock(h, unlockers)
 	if err != nil {
-		return h, nil, nil, err
+		return h, b, nil, err
 	}
 	aead, _ := chacha20poly1305.NewX(key)
 	nonce := data[off : off+chacha20poly1305.NonceSizeX]
 	plain, err := aead.Open(nil, nonce, data[off+chacha20poly1305.NonceSizeX:], data[:off])
 	if err != nil {
-		return h, nil, nil, ErrDamaged
+		return h, b, nil, ErrDamaged
 	}
 	defer clear(plain)
-	var b body
 	if err := json.Unmarshal(plain, &b); err != nil {
-		return h, nil, nil, fmt.Errorf("%w (its contents do not decode)", ErrDamaged)
+		return h, b, nil, fmt.Errorf("%w (its contents do not decode)", ErrDamaged)
 	}
-	return h, b.Accounts, key, nil
+	return h, b, key, nil
 }
 
 // Decode reads accounts from the bytes of a vault file: a backup is the
@@ -418,9 +424,9 @@ func Decode(data []byte, unlockers ...Unlocker) ([]*Account, error) {
 	if len(data) > maxVaultSize {
 		return nil, ErrNotVault
 	}
-	_, accts, key, err := decode(data, unlockers)
+	_, b, key, err := decode(data, unlockers)
 	clear(key)
-	return accts, err
+	return b.Accounts, err
 }
 
 // Encode writes accts into a new container (a fresh key and ID) that

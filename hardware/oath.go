@@ -177,10 +177,20 @@ func (s *Session) Close() error { return s.t.close() }
 
 // Unlock validates the OATH password (mutual HMAC challenge-response).
 func (s *Session) Unlock(password string) error {
+	return s.UnlockWith(s.AccessKey(password))
+}
+
+// AccessKey is the key that password derives on this key (PBKDF2 over
+// the key's salt): what an app may remember instead of the password.
+func (s *Session) AccessKey(password string) []byte {
+	return ykoath.DeriveKey(password, s.salt)
+}
+
+// UnlockWith validates an access key from AccessKey.
+func (s *Session) UnlockWith(key []byte) error {
 	if s.chal == nil {
 		return nil
 	}
-	key := ykoath.DeriveKey(password, s.salt)
 	mine := make([]byte, 8)
 	rand.Read(mine)
 	data := ykoath.Append(nil, ykoath.TagResponse, ykoath.HMACSHA1(key, s.chal))

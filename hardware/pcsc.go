@@ -142,6 +142,23 @@ func Open(which string) (*Session, error) {
 	return openReader(match[0].Reader)
 }
 
+// OpenKey opens the key k again, as found by Keys or Watch. It fails
+// with ErrRemoved if another key (or none) is in its reader now.
+func OpenKey(k Key) (*Session, error) {
+	s, err := openReader(k.Reader)
+	if err != nil {
+		if errors.Is(err, ErrNoService) {
+			return nil, err
+		}
+		return nil, ErrRemoved
+	}
+	if s.Serial != k.Serial {
+		s.Close()
+		return nil, ErrRemoved
+	}
+	return s, nil
+}
+
 func names(keys []Key) string {
 	var s []string
 	for _, k := range keys {

@@ -22,3 +22,6 @@ func Open(string) (*Session, error) { return nil, errNoCgo }
 
 // Watch reports that this build has no PC/SC.
 func Watch(context.Context, string, func([]Key)) error { return errNoCgo }
+
+// OpenKey reports that this build has no PC/SC.
+func OpenKey(Key) (*Session, error) { return nil, errNoCgo }
