@@ -108,12 +108,17 @@ func TestMigrationRefusesWhatItCannotHold(t *testing.T) {
 
 func TestParseMigrationErrors(t *testing.T) {
 	good, _ := EncodeMigration(testAccounts(3), 10)
-	data := func(raw []byte) string { return "otpauth-migration://offline?data=" + url.QueryEscape(string(raw)) }
+	u, _ := url.Parse(good[0])
+	raw, _ := base64.StdEncoding.DecodeString(u.Query().Get("data"))
+	data := func(raw []byte) string {
+		return "otpauth-migration://offline?data=" + url.QueryEscape(base64.StdEncoding.EncodeToString(raw))
+	}
 	tests := []struct{ name, uri, want string }{
 		{"not migration", "otpauth://totp/x?secret=AA", "does not start with otpauth-migration"},
 		{"no data", "otpauth-migration://offline", "no data"},
-		{"not base64", data([]byte("!!!!")), "not valid base64"},
-		{"truncated protobuf", good[0][:len(good[0])-20], ""},
+		{"not base64", "otpauth-migration://offline?data=" + url.QueryEscape("!!!!"), "not valid base64"},
+		// Cut inside the first account, whose length says it goes on.
+		{"truncated protobuf", data(raw[:10]), ""},
 		{"empty payload", "otpauth-migration://offline?data=EAE%3D", "no accounts"},
 	}
 	for _, tt := range tests {

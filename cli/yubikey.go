@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"twofold/accounts"
 	"twofold/hardware"
 )
 
@@ -251,12 +252,8 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 	}
 	// Check every key has room before writing to any.
 	for _, key := range keys {
-		list, err := key.List()
-		if err != nil {
+		if _, err := key.CheckRoom([]*accounts.Account{a}); err != nil {
 			return err
-		}
-		if len(list) >= key.Capacity() {
-			return fmt.Errorf("%w: %s holds %d of %d accounts; delete one first; nothing was written", hardware.ErrFull, key.Name(), len(list), key.Capacity())
 		}
 	}
 	for _, key := range keys {
@@ -266,7 +263,7 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 		}
 		list, _ := key.List()
 		fmt.Fprintf(s.env.Stdout, "Added %s to %s (%d of %d accounts used).\n", c.Name, key.Name(), len(list), key.Capacity())
-		if left := key.Capacity() - len(list); left <= 3 {
+		if left := key.Capacity() - len(list); left <= hardware.FewLeft {
 			fmt.Fprintf(s.env.Stderr, "Note: %s has room for %d more.\n", key.Name(), left)
 		}
 	}

@@ -384,6 +384,36 @@ func (s *Session) Put(a *accounts.Account, touch bool) (Credential, error) {
 	return c, nil
 }
 
+// FewLeft is when a key counts as nearly full: apps warn from here.
+const FewLeft = 3
+
+// CheckRoom fails with ErrFull, before anything is written, unless the
+// key has room for every account in accts (one that replaces an account
+// of the same name takes no new place). It returns how many places are
+// left after them.
+func (s *Session) CheckRoom(accts []*accounts.Account) (left int, err error) {
+	list, err := s.List()
+	if err != nil {
+		return 0, err
+	}
+	names := map[string]bool{}
+	for _, c := range list {
+		names[c.Name] = true
+	}
+	used := len(list)
+	for _, a := range accts {
+		if n := ykoath.CredentialName(a.Issuer, a.Name, a.Kind != accounts.HOTP, a.Period); !names[n] {
+			names[n] = true
+			used++
+		}
+	}
+	if used > s.Capacity() {
+		return 0, fmt.Errorf("%w: %s holds %d of %d accounts, so it has room for %d more, not %d; nothing was written",
+			ErrFull, s.Name(), len(list), s.Capacity(), s.Capacity()-len(list), used-len(list))
+	}
+	return s.Capacity() - used, nil
+}
+
 // Delete removes the credential with this stored name.
 func (s *Session) Delete(name string) error {
 	_, err := s.send(ykoath.InsDelete, 0, 0, ykoath.Append(nil, ykoath.TagName, []byte(name)))

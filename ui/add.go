@@ -27,6 +27,7 @@ type found struct {
 	accounts  []*accounts.Account
 	problems  []string
 	transfers scanner.Transfers
+	placed    bool // the user chose the vault (or no key is plugged in)
 }
 
 func (f *found) payloads(source string, texts []string) {
@@ -170,14 +171,14 @@ func (g *gui) scanWithProgress(paths []string) {
 	d.Show()
 	go func() {
 		results, err := scanner.ScanPaths(ctx, paths, func(done, total int, file string) {
-			fyne.Do(func() {
+			do(func() {
 				bar.SetValue(float64(done) / float64(total))
 				label.SetText(fmt.Sprintf("%d of %d images", done, total))
 			})
 		})
 		cancelled := ctx.Err() != nil
 		cancel()
-		fyne.Do(func() {
+		do(func() {
 			d.Hide()
 			if err != nil {
 				g.main.showError(err)
@@ -206,7 +207,7 @@ func (g *gui) addFromScreen() {
 	go func() {
 		time.Sleep(400 * time.Millisecond) // let the desktop redraw without us
 		texts, err := scanner.ScanScreen()
-		fyne.Do(func() {
+		do(func() {
 			g.win.Show()
 			if err != nil {
 				g.main.showError(err)
@@ -296,6 +297,10 @@ func (g *gui) add(f *found) {
 			msg = strings.Join(f.problems, "\n")
 		}
 		dialog.ShowInformation("Nothing added", msg, g.win)
+		return
+	}
+	if !f.placed && g.main.keysReady() {
+		g.chooseWhere(f)
 		return
 	}
 	if g.vault == nil {

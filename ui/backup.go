@@ -171,7 +171,7 @@ func (g *gui) exportTo(c exportChoice, path string, password []byte) {
 	go func() {
 		files, err := backup.Export(c.format, accts, path, backup.Options{Password: password})
 		clear(password)
-		fyne.Do(func() {
+		do(func() {
 			prog.Hide()
 			if err != nil {
 				g.main.showError(err)
@@ -219,7 +219,7 @@ func (g *gui) importFile(path string, password []byte) {
 			}
 			clear(data)
 		}
-		fyne.Do(func() {
+		do(func() {
 			prog.Hide()
 			switch {
 			case errors.Is(err, backup.ErrPasswordNeeded):

@@ -39,7 +39,7 @@ func (g *gui) checkClock() {
 	server := g.settings.ntpServer
 	go func() {
 		off, err := clockcheck.Offset(server, 5*time.Second)
-		fyne.Do(func() {
+		do(func() {
 			// No answer (offline, blocked): say nothing rather than cry wolf.
 			if msg := clockcheck.Describe(off); err == nil && msg != "" {
 				g.clock.label.SetText(msg)
@@ -53,7 +53,7 @@ func (g *gui) checkClock() {
 		g.clock.started = true
 		go func() {
 			for range time.Tick(24 * time.Hour) {
-				fyne.Do(g.checkClock)
+				do(g.checkClock)
 			}
 		}()
 	}

@@ -16,15 +16,23 @@ import (
 	"twofold/accounts"
 )
 
-// codeList shows accounts with their live codes and countdowns. Only the
-// rows on screen exist (widget.List), so a refresh costs the same for 10
-// or 5,000 accounts.
+// codeList shows accounts with their live codes and countdowns: the
+// vault's, then each plugged-in key's under a header. Only the rows on
+// screen exist (widget.List), so a refresh costs the same for 10 or
+// 5,000 accounts.
 type codeList struct {
-	accts  []*accounts.Account
+	accts  []*accounts.Account // the vault's accounts shown
+	items  []listItem          // every row: accts, then the keys' sections
 	now    func() time.Time
 	widget *keyList
 
 	onCopy, onNext, onDetails func(*accounts.Account)
+	// onKeyCopy and onKeyDetails act on an account on a key; onKeyMenu on
+	// a key's header.
+	onKeyCopy, onKeyDetails func(*keyCred)
+	onKeyMenu               func(*keySection)
+	// onSecond runs after each second's update of the rows.
+	onSecond func(now time.Time)
 
 	// hide shows codes as dots until a row is clicked; revealed is that row.
 	hide     bool
@@ -35,14 +43,23 @@ type codeList struct {
 	bound map[*row]widget.ListItemID
 }
 
+// listItem is one row: a vault account, an account on a key (acct is
+// then its view, without a secret), or a key's header.
+type listItem struct {
+	acct *accounts.Account
+	on   *keyCred
+	head *keySection
+}
+
 // warnBelow is when the countdown turns to the warning colour and the
 // next code is shown.
 const warnBelow = 5 * time.Second
 
 func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
-	l := &codeList{accts: accts, now: now, bound: map[*row]widget.ListItemID{}}
+	l := &codeList{now: now, bound: map[*row]widget.ListItemID{}}
+	l.set(accts, nil)
 	l.widget = newKeyList(
-		func() int { return len(l.accts) },
+		func() int { return len(l.items) },
 		func() fyne.CanvasObject { return newRow(l) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			r := o.(*row)
@@ -52,32 +69,52 @@ func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
 				}
 			}
 			l.bound[r] = id
-			if id < len(l.accts) {
-				r.show(l.accts[id], l.now())
+			if id < len(l.items) {
+				r.show(l.items[id], l.now())
 			}
 		},
 	)
-	// Click, or Space/Enter on the focused row: copy the code.
+	// Click, or Space/Enter on the focused row: copy the code (a key's
+	// header: its menu).
 	l.widget.OnSelected = func(id widget.ListItemID) {
 		l.widget.cursor = id
 		l.widget.Unselect(id)
-		if id >= len(l.accts) {
+		if id >= len(l.items) {
+			return
+		}
+		it := l.items[id]
+		if it.head != nil {
+			if l.onKeyMenu != nil {
+				l.onKeyMenu(it.head)
+			}
 			return
 		}
 		if l.hide {
-			l.revealed = l.accts[id]
+			l.revealed = it.acct
 			l.widget.RefreshItem(id)
 		}
-		if l.onCopy != nil {
-			l.onCopy(l.accts[id])
+		switch {
+		case it.on != nil && l.onKeyCopy != nil:
+			l.onKeyCopy(it.on)
+		case it.on == nil && l.onCopy != nil:
+			l.onCopy(it.acct)
 		}
 	}
 	return l
 }
 
-func (l *codeList) setAccounts(accts []*accounts.Account) {
+// set shows the vault's accounts accts, then keys (the keys' headers
+// and accounts).
+func (l *codeList) set(accts []*accounts.Account, keys []listItem) {
 	l.accts = accts
-	l.widget.Refresh()
+	l.items = l.items[:0]
+	for _, a := range accts {
+		l.items = append(l.items, listItem{acct: a})
+	}
+	l.items = append(l.items, keys...)
+	if l.widget != nil {
+		l.widget.Refresh()
+	}
 }
 
 // step updates the rows on screen for the new second. Unlike
@@ -87,8 +124,19 @@ func (l *codeList) step() {
 	first, last := l.visibleRange()
 	now := l.now()
 	for r, id := range l.bound {
-		if id >= first && id <= last && id < len(l.accts) && r.acct == l.accts[id] {
-			r.show(r.acct, now)
+		if id >= first && id <= last && id < len(l.items) && r.item == l.items[id] {
+			r.show(r.item, now)
+		}
+	}
+}
+
+// refreshKey redraws the rows of a key's section (new codes, a new
+// status), wherever they are.
+func (l *codeList) refreshKey(sec *keySection) {
+	now := l.now()
+	for r, id := range l.bound {
+		if id < len(l.items) && r.item == l.items[id] && (r.item.head == sec || (r.item.on != nil && r.item.on.sec == sec)) {
+			r.show(r.item, now)
 		}
 	}
 }
@@ -101,7 +149,7 @@ func (l *codeList) visibleRange() (int, int) {
 		height = max(height, r.Size().Height)
 	}
 	if height <= 0 {
-		return 0, len(l.accts)
+		return 0, len(l.items)
 	}
 	step := height + theme.SeparatorThicknessSize()
 	first := int(l.widget.GetScrollOffset()/step) - 1
@@ -109,18 +157,27 @@ func (l *codeList) visibleRange() (int, int) {
 	return first, last
 }
 
-// current is the account under the keyboard cursor (or last clicked).
+// currentItem is the row under the keyboard cursor (or last clicked).
+func (l *codeList) currentItem() (listItem, bool) {
+	if c := l.widget.cursor; c >= 0 && c < len(l.items) {
+		return l.items[c], true
+	}
+	return listItem{}, false
+}
+
+// current is the vault account under the keyboard cursor, if it is one.
 func (l *codeList) current() *accounts.Account {
-	if c := l.widget.cursor; c >= 0 && c < len(l.accts) {
-		return l.accts[c]
+	if it, ok := l.currentItem(); ok && it.on == nil && it.head == nil {
+		return it.acct
 	}
 	return nil
 }
 
-// highlight puts the keyboard cursor on a, scrolling to it.
+// highlight puts the keyboard cursor on a (a vault account or the view
+// of one on a key), scrolling to it.
 func (l *codeList) highlight(a *accounts.Account) {
-	for i, x := range l.accts {
-		if x == a {
+	for i, x := range l.items {
+		if x.acct == a && a != nil {
 			l.widget.cursor = i
 			l.widget.Highlight(i)
 			return
@@ -175,9 +232,12 @@ func (l *codeList) tick(stop <-chan struct{}, paused func() bool) {
 		case <-stop:
 			return
 		case <-time.After(wait):
-			fyne.Do(func() {
+			do(func() {
 				if !paused() {
 					l.step()
+					if l.onSecond != nil {
+						l.onSecond(l.now())
+					}
 				}
 			})
 		}
@@ -189,7 +249,8 @@ func (l *codeList) tick(stop <-chan struct{}, paused func() bool) {
 type row struct {
 	widget.BaseWidget
 	list      *codeList
-	acct      *accounts.Account
+	item      listItem
+	avatar    fyne.CanvasObject
 	circle    *canvas.Circle
 	initials  *canvas.Text
 	issuer    *widget.Label
@@ -209,7 +270,7 @@ func newRow(l *codeList) *row {
 	r.initials = canvas.NewText("", color.White)
 	r.initials.TextStyle.Bold = true
 	r.initials.Alignment = fyne.TextAlignCenter
-	avatar := container.NewGridWrap(fyne.NewSquareSize(36), container.NewStack(r.circle, container.NewCenter(r.initials)))
+	r.avatar = container.NewGridWrap(fyne.NewSquareSize(36), container.NewStack(r.circle, container.NewCenter(r.initials)))
 
 	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
@@ -224,20 +285,25 @@ func newRow(l *codeList) *row {
 	r.nextCode.Importance = widget.LowImportance
 	r.bar = newTimeBar()
 	r.nextBtn = newIconButton(theme.MediaSkipNextIcon(), "Next code (advances the counter)", func() {
-		if r.acct != nil && l.onNext != nil {
-			l.onNext(r.acct)
+		if r.item.acct != nil && r.item.on == nil && l.onNext != nil {
+			l.onNext(r.item.acct)
 		}
 	})
 	r.detailBtn = newIconButton(theme.MoreVerticalIcon(), "Account details", func() {
-		if r.acct != nil && l.onDetails != nil {
-			l.onDetails(r.acct)
+		switch it := r.item; {
+		case it.head != nil && l.onKeyMenu != nil:
+			l.onKeyMenu(it.head)
+		case it.on != nil && l.onKeyDetails != nil:
+			l.onKeyDetails(it.on)
+		case it.acct != nil && it.on == nil && l.onDetails != nil:
+			l.onDetails(it.acct)
 		}
 	})
 	right := container.NewVBox(
 		container.NewHBox(layout.NewSpacer(), r.nextCode, r.code),
 		container.NewHBox(layout.NewSpacer(), r.left, r.bar, r.nextBtn),
 	)
-	r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
+	r.content = container.NewBorder(nil, nil, container.NewCenter(r.avatar),
 		container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
 	r.ExtendBaseWidget(r)
 	return r
@@ -245,11 +311,17 @@ func newRow(l *codeList) *row {
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-// show fills the row for account a at time now. It runs for every
+// show fills the row for item it at time now. It runs for every
 // visible row once a second, so it only touches what changed: each
 // refresh costs a redraw.
-func (r *row) show(a *accounts.Account, now time.Time) {
-	r.acct = a
+func (r *row) show(it listItem, now time.Time) {
+	r.item = it
+	if it.head != nil {
+		r.showHeader(it.head)
+		return
+	}
+	r.avatar.Show()
+	a := it.acct
 	title, sub := a.Issuer, a.Name
 	if title == "" {
 		title, sub = a.Name, ""
@@ -266,40 +338,102 @@ func (r *row) show(a *accounts.Account, now time.Time) {
 	}
 	setText(r.issuer, title)
 	setText(r.name, sub)
+	r.detailBtn.Show()
+	if it.on != nil {
+		r.showOnKey(it.on, now)
+		return
+	}
 
 	code, err := a.Code(now)
 	if err != nil {
 		setText(r.code, "error")
 		return
 	}
-	hidden := r.list.hide && r.list.revealed != a
-	if hidden {
-		code = strings.Repeat("•", len(code))
-	}
-	setText(r.code, accounts.GroupCode(code))
 	if a.Kind == accounts.HOTP {
-		setText(r.left, "")
-		setText(r.nextCode, "")
-		r.bar.Hide()
+		setText(r.code, r.mask(a, code))
+		r.showCountdown(0, 0, "")
 		r.nextBtn.Show()
 		return
 	}
 	r.nextBtn.Hide()
-	r.bar.Show()
 	rem := a.Remaining(now)
+	var next string
+	if rem <= warnBelow {
+		next, _ = a.Code(now.Add(rem))
+	}
+	setText(r.code, r.mask(a, code))
+	r.showCountdown(rem, time.Duration(a.Period)*time.Second, r.mask(a, next))
+}
+
+// showOnKey fills the code side of an account on a key: the code the key
+// computed while it lasts, else what it takes to get one.
+func (r *row) showOnKey(kc *keyCred, now time.Time) {
+	r.nextBtn.Hide()
+	code, rem := kc.codeAt(now)
+	switch {
+	case code != "":
+		setText(r.code, r.mask(r.item.acct, code))
+	case kc.waiting:
+		setText(r.code, "Touch your YubiKey")
+	case kc.sec.err != nil:
+		setText(r.code, "")
+	case kc.cred.Touch:
+		setText(r.code, "Touch to show")
+	case kc.cred.Kind == accounts.HOTP:
+		setText(r.code, "Click to show")
+	default:
+		setText(r.code, "…")
+	}
+	if code == "" || kc.cred.Kind == accounts.HOTP {
+		r.showCountdown(0, 0, "")
+		return
+	}
+	r.showCountdown(rem, time.Duration(max(kc.cred.Period, 1))*time.Second, "")
+}
+
+// showHeader makes the row a key's header: its name and state, with its
+// menu behind the button.
+func (r *row) showHeader(sec *keySection) {
+	r.avatar.Hide()
+	setText(r.issuer, sec.title())
+	setText(r.name, sec.status())
+	setText(r.code, "")
+	r.nextBtn.Hide()
+	r.showCountdown(0, 0, "")
+}
+
+// mask hides a code as dots unless codes are shown or its row was
+// clicked.
+func (r *row) mask(a *accounts.Account, code string) string {
+	if r.list.hide && r.list.revealed != a {
+		return strings.Repeat("•", len(code))
+	}
+	return accounts.GroupCode(code)
+}
+
+// showCountdown shows the time left of a code valid for period (none if
+// period is 0) and, in its last seconds, the next code.
+func (r *row) showCountdown(rem, period time.Duration, next string) {
+	if period <= 0 {
+		setText(r.left, "")
+		setText(r.nextCode, "")
+		r.bar.Hide()
+		return
+	}
+	r.bar.Show()
 	secs := int((rem + time.Second - 1) / time.Second)
 	setText(r.left, fmt.Sprintf("%d s", secs))
-	r.bar.set(float64(rem)/float64(time.Duration(a.Period)*time.Second), rem <= warnBelow)
+	r.bar.set(float64(rem)/float64(period), rem <= warnBelow)
 	// In the last seconds: the warning colour, and the next code beside
 	// it. The number is always there too: colour is never the only signal.
-	importance, next := widget.MediumImportance, ""
+	importance := widget.MediumImportance
 	if rem <= warnBelow {
 		importance = widget.DangerImportance
-		n, _ := a.Code(now.Add(rem))
-		if hidden {
-			n = strings.Repeat("•", len(n))
+		if next != "" {
+			next = "next " + next
 		}
-		next = "next " + accounts.GroupCode(n)
+	} else {
+		next = ""
 	}
 	setText(r.nextCode, next)
 	if r.left.Importance != importance {

@@ -111,7 +111,7 @@ func (m *mainView) remove(a *accounts.Account) {
 	pop = widget.NewPopUp(container.NewHBox(widget.NewLabel("Deleted "+a.Label()+"."), undo), m.g.win.Canvas())
 	size := m.g.win.Canvas().Size()
 	pop.ShowAtPosition(fyne.NewPos(12, size.Height-64))
-	time.AfterFunc(10*time.Second, func() { fyne.Do(pop.Hide) })
+	time.AfterFunc(10*time.Second, func() { do(pop.Hide) })
 }
 
 func describeKind(a *accounts.Account) string {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/hardware"
 )
 
 // mainView is the searchable list of accounts with their codes.
@@ -23,6 +25,11 @@ type mainView struct {
 	content fyne.CanvasObject
 	stopCh  chan struct{}
 	toastAt time.Time
+
+	// The plugged-in keys (yubikey.go).
+	broker   *hardware.Broker
+	keys     []*keySection
+	stopKeys func()
 }
 
 func newMainView(g *gui) *mainView {
@@ -35,6 +42,16 @@ func newMainView(g *gui) *mainView {
 	m.list.onCopy = m.copy
 	m.list.onNext = m.next
 	m.list.onDetails = m.details
+	m.list.onKeyCopy = m.copyFromKey
+	m.list.onKeyDetails = m.keyDetails
+	m.list.onKeyMenu = func(sec *keySection) {
+		if errors.Is(sec.err, hardware.ErrPasswordNeeded) {
+			m.unlockKey(sec)
+			return
+		}
+		m.keyMenu(sec)
+	}
+	m.list.onSecond = m.keyTick
 	m.status = widget.NewLabel("")
 	m.status.Truncation = fyne.TextTruncateEllipsis
 
@@ -46,6 +63,7 @@ func newMainView(g *gui) *mainView {
 	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, m.list.widget)
 	m.refilter()
 	go m.list.tick(m.stopCh, func() bool { return minimized(g.win) })
+	m.watchKeys()
 	return m
 }
 
@@ -54,6 +72,7 @@ func (m *mainView) stop() {
 	case <-m.stopCh:
 	default:
 		close(m.stopCh)
+		m.stopKeys()
 	}
 }
 
@@ -68,18 +87,23 @@ func (m *mainView) accounts() []*accounts.Account {
 }
 
 // refilter shows the accounts matching the search, pinned first, then in
-// the chosen order.
+// the chosen order; then the plugged-in keys' accounts the same way.
 func (m *mainView) refilter() {
 	var shown []*accounts.Account
+	query := strings.TrimSpace(m.search.Text)
 	for _, a := range m.accounts() {
-		if a.Matches(strings.TrimSpace(m.search.Text)) {
+		if a.Matches(query) {
 			shown = append(shown, a)
 		}
 	}
 	accounts.Sort(shown, m.g.settings.order)
-	m.list.setAccounts(shown)
-	if len(m.accounts()) == 0 {
-		m.status.SetText("No accounts yet: use Add, paste a QR image (Ctrl+V) or drop image files here.")
+	m.list.set(shown, m.keyItems(query))
+	const empty = "No accounts yet: use Add, paste a QR image (Ctrl+V) or drop image files here."
+	switch {
+	case len(m.accounts()) == 0 && len(m.keys) == 0:
+		m.status.SetText(empty)
+	case m.status.Text == empty:
+		m.status.SetText("")
 	}
 }
 
@@ -88,6 +112,10 @@ func (m *mainView) refilter() {
 func (m *mainView) move(delta int) {
 	if m.g.settings.order != accounts.ByManual {
 		m.toast("Choose View > Manual order to arrange the accounts yourself.")
+		return
+	}
+	if it, ok := m.list.currentItem(); ok && it.on != nil {
+		m.moveOnKey(it.on, delta)
 		return
 	}
 	a := m.list.current()
@@ -120,7 +148,7 @@ func (m *mainView) toast(msg string) {
 	at := time.Now()
 	m.toastAt = at
 	time.AfterFunc(4*time.Second, func() {
-		fyne.Do(func() {
+		do(func() {
 			if m.toastAt == at {
 				m.status.SetText("")
 			}
@@ -136,17 +164,22 @@ func (m *mainView) copy(a *accounts.Account) {
 		m.showError(err)
 		return
 	}
+	m.copyCode(a.Label(), code)
+}
+
+// copyCode puts the code of the account called label on the clipboard.
+func (m *mainView) copyCode(label, code string) {
 	m.g.touch()
 	clip := m.g.app.Clipboard()
 	clip.SetContent(code)
 	delay := m.g.settings.clipDelay
 	if delay <= 0 {
-		m.toast("Copied the code for " + a.Label() + ".")
+		m.toast("Copied the code for " + label + ".")
 		return
 	}
-	m.toast("Copied the code for " + a.Label() + "; the clipboard clears in " + delay.String() + ".")
+	m.toast("Copied the code for " + label + "; the clipboard clears in " + delay.String() + ".")
 	time.AfterFunc(delay, func() {
-		fyne.Do(func() {
+		do(func() {
 			if clip.Content() == code {
 				clip.SetContent("")
 			}

@@ -66,8 +66,14 @@ func (g *gui) menu() *fyne.MainMenu {
 	view.Items = append(view.Items, fyne.NewMenuItemSeparator())
 	view.Items = append(view.Items, orderItems...)
 	details := fyne.NewMenuItem("Account details…", func() {
-		if a := g.main.list.current(); a != nil {
-			g.main.details(a)
+		switch it, ok := g.main.list.currentItem(); {
+		case !ok:
+		case it.head != nil:
+			g.main.keyMenu(it.head)
+		case it.on != nil:
+			g.main.keyDetails(it.on)
+		default:
+			g.main.details(it.acct)
 		}
 	})
 	details.Shortcut = ctrl(fyne.KeyI)

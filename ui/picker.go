@@ -24,7 +24,7 @@ func (g *gui) addFromFile() {
 	parent := portalParent(g.win)
 	go func() {
 		paths, err := pickImagesWithPortal(parent)
-		fyne.Do(func() {
+		do(func() {
 			switch {
 			case err == nil:
 				if len(paths) > 0 {

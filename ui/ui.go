@@ -47,7 +47,7 @@ func Run(path string) int {
 	g := newGUI(a, w, path, time.Now)
 	g.start()
 	if sock != "" {
-		if stop, err := instance.Listen(sock, func() { fyne.Do(func() { w.Show(); w.RequestFocus() }) }); err == nil {
+		if stop, err := instance.Listen(sock, func() { do(func() { w.Show(); w.RequestFocus() }) }); err == nil {
 			defer stop()
 		}
 	}
@@ -142,7 +142,7 @@ func (g *gui) touch() {
 
 // idleCheck locks the app once it has been idle for the chosen time.
 func (g *gui) idleCheck() {
-	fyne.Do(func() {
+	do(func() {
 		g.idleTimer = nil
 		after := g.settings.lockAfter
 		if after <= 0 || g.vault == nil {
@@ -240,7 +240,7 @@ func unlockForm(path string, opened func(*accounts.Vault)) (fyne.CanvasObject, *
 			if err != nil {
 				time.Sleep(time.Second)
 			}
-			fyne.Do(func() {
+			do(func() {
 				button.Enable()
 				entry.Enable()
 				if err != nil {

@@ -64,6 +64,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		ok := false
+		pump()
 		fyne.DoAndWait(func() { ok = cond() })
 		if ok {
 			return
@@ -168,6 +169,7 @@ func TestCopyAndClipboardClear(t *testing.T) {
 	fyne.DoAndWait(func() { g.main.copy(g.main.list.accts[0]) })
 	fyne.DoAndWait(func() { clip.SetContent("the user's own text") })
 	time.Sleep(300 * time.Millisecond)
+	pump()
 	fyne.DoAndWait(func() { first = clip.Content() })
 	if first != "the user's own text" {
 		t.Errorf("the clear removed the user's own clipboard: %q", first)

@@ -3,21 +3,56 @@ package testenv
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/gofrs/flock"
 )
 
 // VPCD checks that pcscd runs with vsmartcard's vpcd driver and returns
 // the address where a virtual card for reader slot (0 or 1) connects,
-// and that reader's name. Tests in different packages use different
-// slots, since go test runs packages in parallel.
+// and that reader's name. go test runs packages in parallel, so the
+// test holds the slot (a file lock, shared by every package's tests)
+// until it ends: the CLI's testscripts use slot 1, the other packages
+// slot 0.
 func VPCD(t testing.TB, slot int) (addr, reader string) {
 	t.Helper()
 	addr, reader, err := VPCDAddr(slot)
 	if err != nil {
 		missing(t, err.Error())
 	}
+	hold(t, slot)
 	return addr, reader
+}
+
+// held counts, per slot, this process's tests holding it: a file lock
+// taken twice by one process through two descriptors would block.
+var held = struct {
+	sync.Mutex
+	locks map[int]*flock.Flock
+	count map[int]int
+}{locks: map[int]*flock.Flock{}, count: map[int]int{}}
+
+func hold(t testing.TB, slot int) {
+	held.Lock()
+	defer held.Unlock()
+	if held.count[slot] == 0 {
+		l := flock.New(filepath.Join(os.TempDir(), fmt.Sprintf("twofold-vpcd-%d.lock", slot)))
+		if err := l.Lock(); err != nil {
+			t.Fatalf("lock vpcd slot %d: %v", slot, err)
+		}
+		held.locks[slot] = l
+	}
+	held.count[slot]++
+	t.Cleanup(func() {
+		held.Lock()
+		defer held.Unlock()
+		if held.count[slot]--; held.count[slot] == 0 {
+			held.locks[slot].Unlock()
+		}
+	})
 }
 
 // VPCDAddr is VPCD for callers without a testing.TB (testscript commands).

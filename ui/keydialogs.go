@@ -1,0 +1,591 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
+	"twofold/hardware"
+	"twofold/hardware/ykoath"
+)
+
+// unlockKey asks for the password of a key's OATH application, and
+// offers to remember it in the vault (as the key it derives, not the
+// password) so this computer does not ask again.
+func (m *mainView) unlockKey(sec *keySection) {
+	g := m.g
+	pw := widget.NewPasswordEntry()
+	remember := widget.NewCheck("Remember on this computer", nil)
+	remember.SetChecked(true)
+	problem := newWrapLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
+	var d *dialog.CustomDialog
+	var unlockBtn *widget.Button
+	try := func() {
+		unlockBtn.Disable()
+		password, broker := pw.Text, m.broker
+		go func() {
+			access, err := broker.Unlock(sec.key, password)
+			do(func() {
+				unlockBtn.Enable()
+				if err != nil {
+					problem.SetText(sentence(err))
+					problem.Show()
+					pw.SetText("")
+					g.win.Canvas().Focus(pw)
+					return
+				}
+				d.Hide()
+				if remember.Checked {
+					m.rememberAccess(sec.key, access)
+				}
+				sec.err = nil
+				m.readKey(sec)
+				m.refilter()
+			})
+		}()
+	}
+	unlockBtn = widget.NewButtonWithIcon("Unlock", theme.ConfirmIcon(), try)
+	unlockBtn.Importance = widget.HighImportance
+	pw.OnSubmitted = func(string) { try() }
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	body := container.NewVBox(
+		newWrapLabel(sec.title()+" has a password on its accounts. Type it to see their codes."),
+		pw, remember, problem)
+	d = dialog.NewCustomWithoutButtons("Unlock the YubiKey", container.NewBorder(nil,
+		container.NewGridWithColumns(2, cancel, unlockBtn), nil, nil, body), g.win)
+	d.Resize(g.fit(420, 260))
+	d.Show()
+	g.win.Canvas().Focus(pw)
+}
+
+// rememberAccess keeps a key's access key in the vault (creating the
+// vault if there is none yet).
+func (m *mainView) rememberAccess(k hardware.Key, access []byte) {
+	m.withVault(func(v *accounts.Vault) error {
+		r := v.Remember(k.Serial)
+		old := r.AccessKey
+		r.AccessKey = access
+		if err := v.Save(); err != nil {
+			r.AccessKey = old
+			return err
+		}
+		return nil
+	})
+}
+
+// withVault runs change on the vault, creating it first if there is
+// none, and shows its error.
+func (m *mainView) withVault(change func(*accounts.Vault) error) {
+	if m.g.vault == nil {
+		m.g.createVault(func() { m.withVault(change) })
+		return
+	}
+	if err := change(m.g.vault); err != nil {
+		m.showError(err)
+	}
+}
+
+// keyMenu shows a key's state and what can be done with it: name it,
+// unlock it, set or remove its password, reset it.
+func (m *mainView) keyMenu(sec *keySection) {
+	g := m.g
+	k := sec.key
+	var d *dialog.CustomDialog
+	info := widget.NewForm(
+		widget.NewFormItem("Key", widget.NewLabel(sec.title())),
+		widget.NewFormItem("Firmware", widget.NewLabel(nonEmpty(k.Version, "unknown"))),
+		widget.NewFormItem("Reader", newWrapLabel(k.Reader)),
+		widget.NewFormItem("Accounts", newWrapLabel(sec.status())),
+	)
+	button := func(label string, icon fyne.Resource, f func()) *widget.Button {
+		return widget.NewButtonWithIcon(label, icon, func() { d.Hide(); f() })
+	}
+	var actions []fyne.CanvasObject
+	if errors.Is(sec.err, hardware.ErrPasswordNeeded) {
+		actions = append(actions, button("Enter its password…", theme.LoginIcon(), func() { m.unlockKey(sec) }))
+	}
+	actions = append(actions, button("Name this key…", theme.DocumentCreateIcon(), func() { m.nameKey(sec) }))
+	if sec.err == nil {
+		label := "Set a password…"
+		if k.Protected {
+			label = "Change the password…"
+		}
+		actions = append(actions, button(label, theme.AccountIcon(), func() { m.setKeyPassword(sec) }))
+		if k.Protected {
+			actions = append(actions, button("Remove the password…", theme.ContentClearIcon(), func() { m.clearKeyPassword(sec) }))
+		}
+	}
+	if v := g.vault; v != nil {
+		if r := v.Known(k.Serial); r != nil && r.AccessKey != nil {
+			actions = append(actions, button("Forget the remembered password", theme.VisibilityOffIcon(), func() {
+				m.withVault(func(v *accounts.Vault) error {
+					old := r.AccessKey
+					r.AccessKey = nil
+					if err := v.Save(); err != nil {
+						r.AccessKey = old
+						return err
+					}
+					m.toast("Twofold will ask for the password of " + k.Name() + " next time.")
+					return nil
+				})
+			}))
+		}
+	}
+	reset := button("Reset the accounts on this key…", theme.DeleteIcon(), func() { m.resetKey(sec) })
+	reset.Importance = widget.DangerImportance
+	actions = append(actions, reset)
+	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(sec.title(), container.NewBorder(nil, closeBtn, nil, nil,
+		container.NewVScroll(container.NewVBox(info, widget.NewSeparator(), container.NewVBox(actions...)))), g.win)
+	d.Resize(g.fit(440, 480))
+	d.Show()
+}
+
+// nameKey lets the user call a key something they recognise.
+func (m *mainView) nameKey(sec *keySection) {
+	name := widget.NewEntry()
+	name.SetPlaceHolder("e.g. keychain, spare in the drawer")
+	if v := m.g.vault; v != nil {
+		if r := v.Known(sec.key.Serial); r != nil {
+			name.SetText(r.Name)
+		}
+	}
+	dialog.ShowForm("Name "+sec.key.Name(), "Save", "Cancel", []*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+		if !ok {
+			return
+		}
+		m.withVault(func(v *accounts.Vault) error {
+			r := v.Remember(sec.key.Serial)
+			old := r.Name
+			r.Name = strings.TrimSpace(name.Text)
+			if err := v.Save(); err != nil {
+				r.Name = old
+				return err
+			}
+			sec.label = keyLabel(sec.key, v)
+			m.list.refreshKey(sec)
+			return nil
+		})
+	}, m.g.win)
+}
+
+// setKeyPassword sets or changes the password of a key's OATH application.
+func (m *mainView) setKeyPassword(sec *keySection) {
+	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pw.Validator = func(s string) error {
+		if s == "" {
+			return errors.New("type a password")
+		}
+		return nil
+	}
+	again.Validator = func(s string) error {
+		if s != pw.Text {
+			return errors.New("the two passwords differ")
+		}
+		return nil
+	}
+	remember := widget.NewCheck("Remember on this computer", nil)
+	remember.SetChecked(true)
+	d := dialog.NewForm("Password for "+sec.key.Name(), "Set", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("", newWrapLabel("Anyone with the key will need this password to see its codes, in every app.")),
+		widget.NewFormItem("Password", pw), widget.NewFormItem("Repeat", again), widget.NewFormItem("", remember),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		m.keyOp(sec, "Set the password of "+sec.key.Name()+".", func(s *hardware.Session) error {
+			return s.SetPassword(pw.Text)
+		}, func() {
+			sec.key.Protected = true
+			// The broker learns the new access key by unlocking with it.
+			go func() {
+				access, err := m.broker.Unlock(sec.key, pw.Text)
+				do(func() {
+					if err == nil && remember.Checked {
+						m.rememberAccess(sec.key, access)
+					}
+					m.readKey(sec)
+				})
+			}()
+		})
+	}, m.g.win)
+	d.Resize(m.g.fit(440, 320))
+	d.Show()
+}
+
+func (m *mainView) clearKeyPassword(sec *keySection) {
+	dialog.ShowConfirm("Remove the password of "+sec.key.Name()+"?",
+		"Anyone who has the key will then see its codes.", func(ok bool) {
+			if !ok {
+				return
+			}
+			m.keyOp(sec, "Removed the password of "+sec.key.Name()+".", func(s *hardware.Session) error {
+				return s.ClearPassword()
+			}, func() {
+				sec.key.Protected = false
+				m.broker.Forget(sec.key.Serial)
+				if v := m.g.vault; v != nil {
+					if r := v.Known(sec.key.Serial); r != nil && r.AccessKey != nil {
+						r.AccessKey = nil
+						if err := v.Save(); err != nil {
+							m.showError(err)
+						}
+					}
+				}
+			})
+		}, m.g.win)
+}
+
+// resetKey erases every account on the key, after a confirmation that
+// says what is lost.
+func (m *mainView) resetKey(sec *keySection) {
+	msg := fmt.Sprintf("This erases all %d accounts on %s and its password. Their secrets cannot be read back: you will need "+
+		"another way to sign in to each site. Twofold's vault is not touched.", len(sec.creds), sec.title())
+	d := dialog.NewConfirm("Reset the accounts on "+sec.key.Name()+"?", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		m.keyOp(sec, "Reset "+sec.key.Name()+".", func(s *hardware.Session) error { return s.Reset() }, func() {
+			sec.key.Protected = false
+			m.broker.Forget(sec.key.Serial)
+			m.forgetKeyRecords(sec.key.Serial, nil)
+		})
+	}, m.g.win)
+	d.SetConfirmText("Reset")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// keyOp runs op on a key off the UI thread; then, on the UI thread,
+// done and a re-read of the key, or the error.
+func (m *mainView) keyOp(sec *keySection, success string, op func(*hardware.Session) error, done func()) {
+	broker := m.broker
+	m.g.touch()
+	go func() {
+		err := broker.Do(sec.key, op)
+		do(func() {
+			if err != nil {
+				m.keyFailed(sec, err)
+				return
+			}
+			if done != nil {
+				done()
+			}
+			m.readKey(sec)
+			m.toast(success)
+		})
+	}()
+}
+
+// forgetKeyRecords drops the vault's records of the named accounts on
+// the key with this serial (all of them for names == nil).
+func (m *mainView) forgetKeyRecords(serial uint32, names []string) {
+	v := m.g.vault
+	if v == nil {
+		return
+	}
+	before := slices.Clone(v.KeyAccounts)
+	for _, r := range before {
+		if r.Serial == serial && (names == nil || slices.Contains(names, r.Credential)) {
+			v.ForgetOnKey(serial, r.Credential)
+		}
+	}
+	if len(v.KeyAccounts) != len(before) {
+		if err := v.Save(); err != nil {
+			v.KeyAccounts = before
+			m.showError(err)
+		}
+	}
+}
+
+// keyDetails edits an account on a key: its name (on the key, where the
+// firmware can rename), and the tags, note and pin the vault keeps; it
+// deletes it from the key after asking.
+func (m *mainView) keyDetails(kc *keyCred) {
+	g := m.g
+	sec, c := kc.sec, kc.cred
+	issuer, name, tags, note := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry()
+	issuer.SetText(c.Issuer)
+	name.SetText(c.Account)
+	tags.SetText(strings.Join(kc.view.Tags, ", "))
+	tags.SetPlaceHolder("work, personal")
+	note.SetText(kc.view.Note)
+	pinned := widget.NewCheck("Pin to the top", nil)
+	pinned.SetChecked(kc.view.Pinned)
+	where := fmt.Sprintf("On %s: %s", sec.title(), describeKind(kc.view))
+	if c.Touch {
+		where += ", needs a touch"
+	}
+
+	var d *dialog.CustomDialog
+	deleteBtn := widget.NewButtonWithIcon("Delete from the key…", theme.DeleteIcon(), func() {
+		dialog.ShowConfirm("Delete "+kc.view.Label()+" from "+sec.key.Name()+"?",
+			"Its secret cannot be read back from the key, so it is gone for good unless another key or a backup has it. "+
+				"Make sure you can still sign in to "+nonEmpty(c.Issuer, "this site")+" another way.",
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				d.Hide()
+				m.keyOp(sec, "Deleted "+kc.view.Label()+" from "+sec.key.Name()+".", func(s *hardware.Session) error {
+					return s.Delete(c.Name)
+				}, func() { m.forgetKeyRecords(sec.key.Serial, []string{c.Name}) })
+			}, g.win)
+	})
+	deleteBtn.Importance = widget.DangerImportance
+	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		newName := ykoath.CredentialName(strings.TrimSpace(issuer.Text), strings.TrimSpace(name.Text), c.Kind != accounts.HOTP, c.Period)
+		meta := func(credential string) {
+			m.withVault(func(v *accounts.Vault) error {
+				r := v.KeepOnKey(sec.key.Serial, credential)
+				old := *r
+				r.Tags, r.Note, r.Pinned, r.Updated = splitTags(tags.Text), note.Text, pinned.Checked, time.Now().UTC()
+				if err := v.Save(); err != nil {
+					*r = old
+					return err
+				}
+				kc.view = m.keyView(sec, kc)
+				m.refilter()
+				return nil
+			})
+		}
+		if newName == c.Name {
+			meta(c.Name)
+			m.toast("Saved " + kc.view.Label() + ".")
+			return
+		}
+		m.keyOp(sec, "Renamed to "+newName+" on "+sec.key.Name()+".", func(s *hardware.Session) error {
+			return s.Rename(c.Name, newName)
+		}, func() {
+			if v := g.vault; v != nil {
+				v.RenameOnKey(sec.key.Serial, c.Name, newName)
+			}
+			kc.cred.Name = newName
+			meta(newName)
+		})
+	})
+	save.Importance = widget.HighImportance
+	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	form := widget.NewForm(
+		widget.NewFormItem("Issuer", issuer), widget.NewFormItem("Account", name),
+		widget.NewFormItem("Tags", tags), widget.NewFormItem("Note", note),
+		widget.NewFormItem("", pinned), widget.NewFormItem("Codes", newWrapLabel(where)),
+		widget.NewFormItem("Secret", newWrapLabel("Kept on the key; it cannot be read back.")),
+	)
+	d = dialog.NewCustomWithoutButtons(kc.view.Label(), container.NewBorder(nil,
+		container.NewGridWithColumns(3, deleteBtn, closeBtn, save), nil, nil, container.NewVScroll(form)), g.win)
+	d.Resize(g.fit(460, 520))
+	d.Show()
+}
+
+// moveOnKey shifts an account on a key up or down in the user's order,
+// which the vault keeps.
+func (m *mainView) moveOnKey(kc *keyCred, delta int) {
+	sec := kc.sec
+	var all, shown []*accounts.Account
+	byView := map[*accounts.Account]*keyCred{}
+	for _, x := range m.ordered(sec) {
+		all = append(all, x.view)
+		byView[x.view] = x
+	}
+	for _, it := range m.list.items {
+		if it.on != nil && it.on.sec == sec {
+			shown = append(shown, it.acct)
+		}
+	}
+	if !accounts.Move(all, shown, kc.view, delta) {
+		return
+	}
+	m.withVault(func(v *accounts.Vault) error {
+		before := slices.Clone(v.KeyAccounts)
+		// This key's records, all of them, in the new order at the end.
+		var mine []*accounts.KeyAccount
+		for _, view := range all {
+			mine = append(mine, v.KeepOnKey(sec.key.Serial, byView[view].cred.Name))
+		}
+		v.KeyAccounts = slices.DeleteFunc(v.KeyAccounts, func(r *accounts.KeyAccount) bool { return r.Serial == sec.key.Serial })
+		v.KeyAccounts = append(v.KeyAccounts, mine...)
+		if err := v.Save(); err != nil {
+			v.KeyAccounts = before
+			return err
+		}
+		m.refilter()
+		m.list.highlight(kc.view)
+		return nil
+	})
+}
+
+// chooseWhere asks, when a key is plugged in, where new accounts go: the
+// vault, one key, or a key and a spare. On a key the secret never leaves
+// it, so the vault keeps no copy unless it is ticked too.
+func (g *gui) chooseWhere(f *found) {
+	m := g.main
+	var secs []*keySection
+	for _, sec := range m.keys {
+		if sec.loaded && sec.err == nil {
+			secs = append(secs, sec)
+		}
+	}
+	const vaultOpt = "This vault (encrypted on this computer)"
+	opts := []string{vaultOpt}
+	for _, sec := range secs {
+		opts = append(opts, sec.title()+": "+sec.status())
+	}
+	where := widget.NewCheckGroup(opts, nil)
+	where.SetSelected([]string{vaultOpt})
+	touch := widget.NewCheck("Require a touch of the key for each code", nil)
+	hint := newWrapLabel("A secret stored only on a key cannot be read back. Tick a second key as a spare, or keep the vault copy too.")
+	hint.Importance = widget.LowImportance
+	var d *dialog.CustomDialog
+	var addBtn *widget.Button
+	addBtn = widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), func() {
+		d.Hide()
+		var chosen []*keySection
+		for i, sec := range secs {
+			if slices.Contains(where.Selected, opts[i+1]) {
+				chosen = append(chosen, sec)
+			}
+		}
+		toVault := slices.Contains(where.Selected, vaultOpt)
+		inVault := func() {
+			if toVault {
+				f.placed = true
+				g.add(f)
+			}
+		}
+		if len(chosen) == 0 {
+			inVault()
+			return
+		}
+		m.putOnKeys(f.accounts, chosen, touch.Checked, inVault)
+	})
+	addBtn.Importance = widget.HighImportance
+	where.OnChanged = func(sel []string) {
+		if len(sel) == 0 {
+			addBtn.Disable()
+		} else {
+			addBtn.Enable()
+		}
+	}
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	n := len(f.accounts)
+	title := "Where should the account go?"
+	if n > 1 {
+		title = fmt.Sprintf("Where should the %d accounts go?", n)
+	}
+	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil,
+		container.NewGridWithColumns(2, cancel, addBtn), nil, nil,
+		container.NewVBox(where, touch, hint)), g.win)
+	d.Resize(g.fit(460, 300))
+	d.Show()
+}
+
+// putOnKeys writes accounts to keys: it checks every key has room first
+// and writes to none if one has not. An account a key cannot hold
+// (Steam, a name too long) is named; the others are written. then runs
+// once the user has read the result.
+func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touch bool, then func()) {
+	broker := m.broker
+	m.g.touch()
+	type result struct {
+		sec      *keySection
+		added    []string // credential names
+		left     int
+		problems []string
+	}
+	go func() {
+		var results []result
+		var fail error
+		for _, sec := range secs {
+			if err := broker.Do(sec.key, func(s *hardware.Session) error { _, err := s.CheckRoom(accts); return err }); err != nil {
+				fail = err
+				break
+			}
+		}
+		for _, sec := range secs {
+			if fail != nil {
+				break
+			}
+			r := result{sec: sec}
+			err := broker.Do(sec.key, func(s *hardware.Session) error {
+				for _, a := range accts {
+					c, err := s.Put(a, touch)
+					if errors.Is(err, hardware.ErrRemoved) || errors.Is(err, hardware.ErrFull) {
+						return err
+					}
+					if err != nil {
+						r.problems = append(r.problems, a.Label()+": "+sentence(err))
+						continue
+					}
+					r.added = append(r.added, c.Name)
+				}
+				r.left, _ = s.CheckRoom(nil)
+				return nil
+			})
+			if err != nil {
+				fail = fmt.Errorf("%s: %w", sec.key.Name(), err)
+			}
+			results = append(results, r)
+		}
+		do(func() {
+			var lines []string
+			for _, r := range results {
+				m.keepRecords(r.sec.key.Serial, accts, r.added)
+				m.readKey(r.sec)
+				lines = append(lines, fmt.Sprintf("Added %d to %s.", len(r.added), r.sec.title()))
+				lines = append(lines, r.problems...)
+				if r.left <= hardware.FewLeft {
+					lines = append(lines, fmt.Sprintf("%s has room for %d more.", r.sec.key.Name(), r.left))
+				}
+			}
+			if fail != nil {
+				lines = append(lines, sentence(fail))
+			}
+			if len(secs) == 1 && fail == nil {
+				lines = append(lines, "The secret cannot be read back from the key: keep a spare key or a backup of the QR code.")
+			}
+			d := dialog.NewCustom("Stored on the YubiKey", "Done", newWrapLabel(strings.Join(lines, "\n")), m.g.win)
+			d.SetOnClosed(then)
+			d.Resize(m.g.fit(440, 220))
+			d.Show()
+		})
+	}()
+}
+
+// keepRecords keeps, for accounts just written to a key, what the key
+// cannot hold (tags, icon, note, pin), if they have any.
+func (m *mainView) keepRecords(serial uint32, accts []*accounts.Account, added []string) {
+	v := m.g.vault
+	if v == nil {
+		return
+	}
+	before := slices.Clone(v.KeyAccounts)
+	changed := false
+	for _, a := range accts {
+		name := ykoath.CredentialName(a.Issuer, a.Name, a.Kind != accounts.HOTP, a.Period)
+		if !slices.Contains(added, name) || (len(a.Tags) == 0 && a.Icon == nil && a.Note == "" && !a.Pinned) {
+			continue
+		}
+		r := v.KeepOnKey(serial, name)
+		r.Tags, r.Icon, r.Note, r.Pinned = a.Tags, a.Icon, a.Note, a.Pinned
+		changed = true
+	}
+	if changed {
+		if err := v.Save(); err != nil {
+			v.KeyAccounts = before
+			m.showError(err)
+		}
+	}
+}

@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
+	"twofold/hardware"
+	"twofold/hardware/cardsim"
+	"twofold/internal/testenv"
+)
+
+func TestMain(m *testing.M) {
+	// The main list watches for keys. Outside TestYubiKey it must select
+	// nothing on the readers that other packages' tests use at the time.
+	os.Setenv("TWOFOLD_YUBIKEY", "no reader in tests")
+	// Updates from goroutines wait for the test to run them (pump), as
+	// the real driver runs them on its one UI goroutine.
+	do = func(f func()) {
+		queued.Lock()
+		queued.fs = append(queued.fs, f)
+		queued.Unlock()
+	}
+	os.Exit(m.Run())
+}
+
+var queued struct {
+	sync.Mutex
+	fs []func()
+}
+
+// pump runs the updates queued by goroutines, on the test's goroutine.
+func pump() {
+	for {
+		queued.Lock()
+		fs := queued.fs
+		queued.fs = nil
+		queued.Unlock()
+		if len(fs) == 0 {
+			return
+		}
+		for _, f := range fs {
+			f()
+		}
+	}
+}
+
+// The full stack under the GUI: the list -> hardware -> libpcsclite ->
+// pcscd -> vpcd -> cardsim.
+func TestYubiKey(t *testing.T) {
+	addr, reader := testenv.VPCD(t, 0)
+	t.Setenv("TWOFOLD_YUBIKEY", reader)
+	card := cardsim.New(424242)
+	touched := make(chan bool)
+	card.Touch = func() bool {
+		select {
+		case ok := <-touched:
+			return ok
+		case <-time.After(5 * time.Second):
+			return false
+		}
+	}
+	plug, err := card.Plug(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(plug.Unplug)
+	var s *hardware.Session
+	for end := time.Now().Add(10 * time.Second); s == nil && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		s, _ = hardware.Open(reader)
+	}
+	if s == nil {
+		t.Fatal("the software key did not appear")
+	}
+	onKey := []*accounts.Account{
+		{Issuer: "RFC", Name: "totp", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 8, Period: 30, Secret: rfc},
+		{Issuer: "Slow Bank", Name: "me", Kind: accounts.TOTP, Algorithm: accounts.SHA256, Digits: 6, Period: 60, Secret: []byte("another secret!")},
+		{Issuer: "Netim", Name: "counter", Kind: accounts.HOTP, Algorithm: accounts.SHA1, Digits: 6, Counter: 7, Secret: rfc},
+		{Issuer: "Exponea", Name: "touchy", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte("touch me first")},
+	}
+	for i, a := range onKey {
+		if _, err := s.Put(a, i == 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetPassword("hunter2"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at)
+	code := func(a *accounts.Account) string {
+		c, err := a.Code(at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return accounts.GroupCode(c)
+	}
+
+	// The key shows up with its own header, locked: the password prompt
+	// comes by itself; a wrong password says so and keeps it open.
+	waitFor(t, "the password prompt", func() bool {
+		return labels(w.Canvas().Overlays().Top())["YubiKey 424242 has a password on its accounts. Type it to see their codes."] != nil
+	})
+	prompt := w.Canvas().Overlays().Top()
+	var pw *widget.Entry
+	fyne.DoAndWait(func() {
+		if l := labels(w.Content())["Locked: click to enter its password"]; l == nil {
+			t.Errorf("no locked header among %s", keys(labels(w.Content())))
+		}
+		pw = find(t, prompt, func(e *widget.Entry) bool { return e.Password })
+		test.Type(pw, "wrong")
+		test.Tap(button(t, prompt, "Unlock"))
+	})
+	waitFor(t, "the wrong-password message", func() bool { return labels(prompt)["Wrong YubiKey password."] != nil })
+	fyne.DoAndWait(func() {
+		test.Type(pw, "hunter2")
+		test.Tap(button(t, prompt, "Unlock"))
+	})
+
+	// The codes the key computes are the ones Twofold computes itself.
+	waitFor(t, "the key's codes", func() bool {
+		got := labels(w.Content())
+		return got[code(onKey[0])] != nil && got[code(onKey[1])] != nil
+	})
+	got := labels(w.Content())
+	for _, want := range []string{"YubiKey 424242", "4 of 32 places used", "Click to show", "Touch to show", "1 s"} {
+		if got[want] == nil {
+			t.Errorf("no label %q among %s", want, keys(got))
+		}
+	}
+	if k := g.vault.Known(424242); k == nil || len(k.AccessKey) == 0 {
+		t.Error("the vault did not remember the key's password, which the prompt asked for")
+	}
+
+	item := func(label string) *keyCred {
+		var kc *keyCred
+		fyne.DoAndWait(func() {
+			for _, it := range g.main.list.items {
+				if it.on != nil && it.acct.Label() == label {
+					kc = it.on
+				}
+			}
+		})
+		if kc == nil {
+			t.Fatalf("no row for %s", label)
+		}
+		return kc
+	}
+
+	// HOTP: computed on demand with the key's counter, then copied.
+	fyne.DoAndWait(func() { g.main.copyFromKey(item("Netim: counter")) })
+	hotp, _ := onKey[2].Code(at)
+	waitFor(t, "the HOTP code on the clipboard", func() bool { return g.app.Clipboard().Content() == hotp })
+
+	// Touch: "Touch your YubiKey" until the key answers.
+	touchy := item("Exponea: touchy")
+	fyne.DoAndWait(func() { g.main.copyFromKey(touchy) })
+	waitFor(t, "the touch prompt", func() bool { return labels(w.Content())["Touch your YubiKey"] != nil })
+	touched <- true
+	want, _ := onKey[3].Code(at)
+	waitFor(t, "the touched code on the clipboard", func() bool { return g.app.Clipboard().Content() == want })
+	waitFor(t, "the touch prompt to go", func() bool { return labels(w.Content())["Touch your YubiKey"] == nil })
+
+	// Pinned through the details: kept in the vault by serial and name,
+	// and the account moves to the top of its section.
+	fyne.DoAndWait(func() { g.main.keyDetails(item("Slow Bank: me")) })
+	details := w.Canvas().Overlays().Top()
+	fyne.DoAndWait(func() {
+		test.Tap(find(t, details, func(c *widget.Check) bool { return c.Text == "Pin to the top" }))
+		test.Tap(button(t, details, "Save"))
+	})
+	waitFor(t, "the pinned account first", func() bool {
+		it := g.main.list.items
+		return len(it) > 1 && it[0].head != nil && it[1].acct.Label() == "Slow Bank: me" && it[1].acct.Pinned
+	})
+	if r := g.vault.OnKey(424242, "60/Slow Bank:me"); r == nil || !r.Pinned {
+		t.Errorf("the vault's record of the pinned account: %+v", r)
+	}
+
+	// Adding with a key plugged in asks where; on the key only, the
+	// vault keeps no secret.
+	added := &accounts.Account{Issuer: "N0C", Name: "web", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte("fresh secret for n0c")}
+	fyne.DoAndWait(func() { g.add(&found{accounts: []*accounts.Account{added}}) })
+	where := w.Canvas().Overlays().Top()
+	fyne.DoAndWait(func() {
+		group := find(t, where, func(c *widget.CheckGroup) bool { return true })
+		var keyOpt string
+		for _, o := range group.Options {
+			if strings.HasPrefix(o, "YubiKey 424242") {
+				keyOpt = o
+			}
+		}
+		group.SetSelected([]string{keyOpt})
+		test.Tap(button(t, where, "Add"))
+	})
+	waitFor(t, "the result", func() bool {
+		return labels(w.Canvas().Overlays().Top())["Added 1 to YubiKey 424242.\nThe secret cannot be read back from the key: keep a spare key or a backup of the QR code."] != nil
+	})
+	if card.Count() != 5 {
+		t.Errorf("the key holds %d accounts, want 5", card.Count())
+	}
+	if len(g.vault.Accounts) != 0 {
+		t.Errorf("the vault holds %d accounts; the user chose the key only", len(g.vault.Accounts))
+	}
+	waitFor(t, "the new account in the key's section", func() bool {
+		return slices.ContainsFunc(g.main.list.items, func(it listItem) bool { return it.on != nil && it.acct.Label() == "N0C: web" })
+	})
+
+	// Pulled out: the section goes.
+	plug.Unplug()
+	waitFor(t, "the key's section to go", func() bool { return len(g.main.keys) == 0 && len(g.main.list.items) == 0 })
+}
