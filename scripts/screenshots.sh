@@ -14,9 +14,10 @@ mkdir -p "$out"
 . scripts/services.sh
 start_services >/dev/null
 work=$(mktemp -d)
-trap '{ [ -n "${app:-}" ] && kill "$app"; } 2>/dev/null; stop_services; rm -rf "$work"' EXIT
+trap '{ [ -n "${app:-}" ] && kill "$app"; [ -n "${demo:-}" ] && kill "$demo"; } 2>/dev/null; stop_services; rm -rf "$work"' EXIT
 
 go build -o "$work/twofold" .
+go build -o "$work/demo" ./hardware/cardsim/demo
 export TWOFOLD_VAULT="$work/vault.twofold"
 printf 'correct horse battery staple\n' >"$work/pw"
 "$work/twofold" add - <docs/screenshots/demo-accounts.txt >/dev/null
@@ -98,4 +99,21 @@ for theme in light dark; do
 	settle
 	shot backup
 	stop_app
+
+	# A software YubiKey with a password, in vpcd's first reader.
+	"$work/demo" -password "demo key" >/dev/null &
+	demo=$!
+	settle 2
+	start_app
+	unlock
+	shot yubikey-unlock
+	xdotool type --delay 20 "demo key"
+	key Return
+	settle 1.5
+	for _ in $(seq 16); do xdotool key Down; done
+	settle
+	shot yubikey
+	stop_app
+	kill "$demo"
+	wait "$demo" 2>/dev/null || true
 done

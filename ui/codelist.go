@@ -250,8 +250,8 @@ type row struct {
 	widget.BaseWidget
 	list      *codeList
 	item      listItem
-	avatar    fyne.CanvasObject
 	circle    *canvas.Circle
+	keyIcon   *widget.Icon // in the avatar's place on a key's header
 	initials  *canvas.Text
 	issuer    *widget.Label
 	name      *widget.Label
@@ -270,7 +270,9 @@ func newRow(l *codeList) *row {
 	r.initials = canvas.NewText("", color.White)
 	r.initials.TextStyle.Bold = true
 	r.initials.Alignment = fyne.TextAlignCenter
-	r.avatar = container.NewGridWrap(fyne.NewSquareSize(36), container.NewStack(r.circle, container.NewCenter(r.initials)))
+	r.keyIcon = widget.NewIcon(theme.StorageIcon())
+	r.keyIcon.Hide()
+	avatar := container.NewGridWrap(fyne.NewSquareSize(36), container.NewStack(r.circle, container.NewCenter(r.initials), r.keyIcon))
 
 	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
@@ -303,7 +305,7 @@ func newRow(l *codeList) *row {
 		container.NewHBox(layout.NewSpacer(), r.nextCode, r.code),
 		container.NewHBox(layout.NewSpacer(), r.left, r.bar, r.nextBtn),
 	)
-	r.content = container.NewBorder(nil, nil, container.NewCenter(r.avatar),
+	r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
 		container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
 	r.ExtendBaseWidget(r)
 	return r
@@ -320,7 +322,11 @@ func (r *row) show(it listItem, now time.Time) {
 		r.showHeader(it.head)
 		return
 	}
-	r.avatar.Show()
+	if r.keyIcon.Visible() {
+		r.keyIcon.Hide()
+		r.circle.Show()
+		r.initials.Show()
+	}
 	a := it.acct
 	title, sub := a.Issuer, a.Name
 	if title == "" {
@@ -394,7 +400,9 @@ func (r *row) showOnKey(kc *keyCred, now time.Time) {
 // showHeader makes the row a key's header: its name and state, with its
 // menu behind the button.
 func (r *row) showHeader(sec *keySection) {
-	r.avatar.Hide()
+	r.circle.Hide()
+	r.initials.Hide()
+	r.keyIcon.Show()
 	setText(r.issuer, sec.title())
 	setText(r.name, sec.status())
 	setText(r.code, "")

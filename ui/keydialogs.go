@@ -449,8 +449,7 @@ func (g *gui) chooseWhere(f *found) {
 	hint := newWrapLabel("A secret stored only on a key cannot be read back. Tick a second key as a spare, or keep the vault copy too.")
 	hint.Importance = widget.LowImportance
 	var d *dialog.CustomDialog
-	var addBtn *widget.Button
-	addBtn = widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), func() {
+	addBtn := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), func() {
 		d.Hide()
 		var chosen []*keySection
 		for i, sec := range secs {
