@@ -26,6 +26,7 @@ type keySection struct {
 	err    error      // why there are no codes (a password, the key pulled out)
 	loaded bool       // the key has been read at least once
 	busy   bool       // a read is under way
+	readAt time.Time  // when the last read ended (wall clock)
 	asked  bool       // the password prompt has been shown once by itself
 }
 
@@ -132,7 +133,7 @@ func (m *mainView) readKey(sec *keySection) {
 	go func() {
 		codes, err := broker.Codes(sec.key, at)
 		do(func() {
-			sec.busy = false
+			sec.busy, sec.readAt = false, time.Now()
 			m.gotCodes(sec, codes, at, err)
 		})
 	}()
@@ -244,10 +245,22 @@ func (m *mainView) ordered(sec *keySection) []*keyCred {
 	return creds
 }
 
-// keyTick runs each second: a key whose codes ran out is read again.
+// retryAfter is how soon a key that could not be read is tried again
+// (another program may have held it).
+const retryAfter = 5 * time.Second
+
+// keyTick runs each second: a key whose codes ran out is read again, and
+// one that failed (other than for its password) is tried again.
 func (m *mainView) keyTick(now time.Time) {
 	for _, sec := range m.keys {
-		if sec.busy || sec.err != nil || !sec.loaded {
+		if sec.busy {
+			continue
+		}
+		if sec.err != nil && !errors.Is(sec.err, hardware.ErrPasswordNeeded) && time.Since(sec.readAt) >= retryAfter {
+			m.readKey(sec)
+			continue
+		}
+		if sec.err != nil || !sec.loaded {
 			continue
 		}
 		for _, kc := range sec.creds {
