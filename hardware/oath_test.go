@@ -22,7 +22,7 @@ import (
 
 // insert plugs a new software key into the reader and waits until pcscd
 // reports it; it is pulled out when the test ends.
-func insert(t *testing.T, card *cardsim.Card) (*cardsim.Plug, string) {
+func insert(t testing.TB, card *cardsim.Card) (*cardsim.Plug, string) {
 	t.Helper()
 	addr, reader := testenv.VPCD(t, 0)
 	plug, err := card.Plug(addr)
@@ -37,7 +37,7 @@ func insert(t *testing.T, card *cardsim.Card) (*cardsim.Plug, string) {
 	return plug, reader
 }
 
-func waitKey(t *testing.T, reader string, present bool) {
+func waitKey(t testing.TB, reader string, present bool) {
 	t.Helper()
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		keys, _ := hardware.KeysIn(reader)

@@ -1,0 +1,59 @@
+package hardware_test
+
+import (
+	"fmt"
+	"testing"
+
+	"twofold/accounts"
+	"twofold/hardware"
+	"twofold/hardware/cardsim"
+)
+
+// fullKey is 32 TOTP accounts, what a YubiKey before 5.7 holds.
+func fullKey() []*accounts.Account {
+	var accts []*accounts.Account
+	for i := range 32 {
+		accts = append(accts, &accounts.Account{Issuer: fmt.Sprintf("Service %02d", i), Name: "someone@example.com",
+			Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret number %02d", i))})
+	}
+	return accts
+}
+
+// BenchmarkLocalCodes is the baseline: the same 32 codes computed by
+// Twofold itself from secrets in memory.
+func BenchmarkLocalCodes(b *testing.B) {
+	accts := fullKey()
+	for b.Loop() {
+		for _, a := range accts {
+			if _, err := a.Code(at); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkKeyCodes is one refresh of a full key's section in the GUI:
+// the Broker opens the key (serial, SELECT), asks CALCULATE ALL and
+// closes it, through pcscd and vpcd to cardsim.
+func BenchmarkKeyCodes(b *testing.B) {
+	card := cardsim.New(27182818)
+	_, reader := insert(b, card)
+	s, err := hardware.Open(reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range fullKey() {
+		if _, err := s.Put(a, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	k := s.Key
+	s.Close()
+	broker := hardware.NewBroker()
+	for b.Loop() {
+		codes, err := broker.Codes(k, at)
+		if err != nil || len(codes) != 32 {
+			b.Fatalf("%d codes, %v", len(codes), err)
+		}
+	}
+}
