@@ -64,6 +64,7 @@ func (p *Plug) serve() {
 	defer close(p.done)
 	defer p.once.Do(func() { p.conn.Close() })
 	for {
+		quickAck(p.conn)
 		msg, err := readMsg(p.conn)
 		if err != nil {
 			return
