@@ -555,7 +555,11 @@ func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touc
 			if len(secs) == 1 && fail == nil {
 				lines = append(lines, "The secret cannot be read back from the key: keep a spare key or a backup of the QR code.")
 			}
-			d := dialog.NewCustom("Stored on the YubiKey", "Done", newWrapLabel(strings.Join(lines, "\n")), m.g.win)
+			title := "Stored on the YubiKey"
+			if len(results) == 0 {
+				title = "Nothing was stored on a key"
+			}
+			d := dialog.NewCustom(title, "Done", newWrapLabel(strings.Join(lines, "\n")), m.g.win)
 			d.SetOnClosed(then)
 			d.Resize(m.g.fit(440, 220))
 			d.Show()

@@ -168,11 +168,15 @@ func (m *mainView) gotCodes(sec *keySection, codes []hardware.Code, at time.Time
 			kc = &keyCred{sec: sec}
 			same = false
 		}
-		kc.cred = c.Credential
+		if kc.view == nil || kc.cred != c.Credential {
+			// The list's rows hold the view: it changes only with the account.
+			kc.cred, kc.view = c.Credential, nil
+			kc.view = m.keyView(sec, kc)
+			same = false
+		}
 		if c.Code != "" {
 			kc.code, kc.until = c.Code, periodEnd(at, c.Period)
 		}
-		kc.view = m.keyView(sec, kc)
 		sec.creds = append(sec.creds, kc)
 	}
 	if same {

@@ -187,6 +187,25 @@ func TestYubiKey(t *testing.T) {
 		t.Errorf("the vault's record of the pinned account: %+v", r)
 	}
 
+	// Manual order, after the key was read again: Alt+Up moves an
+	// account of the key, and the vault keeps the new order.
+	fyne.DoAndWait(func() {
+		g.main.setOrder(accounts.ByManual)
+		g.main.readKey(g.main.keys[0])
+	})
+	waitFor(t, "the key read again", func() bool { return !g.main.keys[0].busy })
+	fyne.DoAndWait(func() {
+		g.main.list.highlight(item("Exponea: touchy").view)
+		g.main.move(-1)
+	})
+	var order []string
+	for _, r := range g.vault.KeyAccounts {
+		order = append(order, r.Credential)
+	}
+	if want := []string{"60/Slow Bank:me", "RFC:totp", "Exponea:touchy", "Netim:counter"}; !slices.Equal(order, want) {
+		t.Errorf("the vault keeps the key's order %q, want %q", order, want)
+	}
+
 	// Adding with a key plugged in asks where; on the key only, the
 	// vault keeps no secret.
 	added := &accounts.Account{Issuer: "N0C", Name: "web", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte("fresh secret for n0c")}
