@@ -69,8 +69,17 @@ func (m *mainView) unlockKey(sec *keySection) {
 	g.win.Canvas().Focus(pw)
 }
 
+// remembered reports whether the vault keeps an access key for k.
+func (m *mainView) remembered(k hardware.Key) bool {
+	if m.g.vault == nil {
+		return false
+	}
+	r := m.g.vault.Known(k.Serial)
+	return r != nil && r.AccessKey != nil
+}
+
 // rememberAccess keeps a key's access key in the vault (creating the
-// vault if there is none yet).
+// vault if there is none yet); nil forgets it.
 func (m *mainView) rememberAccess(k hardware.Key, access []byte) {
 	m.withVault(func(v *accounts.Vault) error {
 		r := v.Remember(k.Serial)
@@ -126,21 +135,11 @@ func (m *mainView) keyMenu(sec *keySection) {
 			actions = append(actions, button("Remove the password…", theme.ContentClearIcon(), func() { m.clearKeyPassword(sec) }))
 		}
 	}
-	if v := g.vault; v != nil {
-		if r := v.Known(k.Serial); r != nil && r.AccessKey != nil {
-			actions = append(actions, button("Forget the remembered password", theme.VisibilityOffIcon(), func() {
-				m.withVault(func(v *accounts.Vault) error {
-					old := r.AccessKey
-					r.AccessKey = nil
-					if err := v.Save(); err != nil {
-						r.AccessKey = old
-						return err
-					}
-					m.toast("Twofold will ask for the password of " + k.Name() + " next time.")
-					return nil
-				})
-			}))
-		}
+	if m.remembered(k) {
+		actions = append(actions, button("Forget the remembered password", theme.VisibilityOffIcon(), func() {
+			m.rememberAccess(k, nil)
+			m.toast("Twofold will ask for the password of " + k.Name() + " next time.")
+		}))
 	}
 	reset := button("Reset the accounts on this key…", theme.DeleteIcon(), func() { m.resetKey(sec) })
 	reset.Importance = widget.DangerImportance
@@ -235,13 +234,8 @@ func (m *mainView) clearKeyPassword(sec *keySection) {
 			}, func() {
 				sec.key.Protected = false
 				m.broker.Forget(sec.key.Serial)
-				if v := m.g.vault; v != nil {
-					if r := v.Known(sec.key.Serial); r != nil && r.AccessKey != nil {
-						r.AccessKey = nil
-						if err := v.Save(); err != nil {
-							m.showError(err)
-						}
-					}
+				if m.remembered(sec.key) {
+					m.rememberAccess(sec.key, nil)
 				}
 			})
 		}, m.g.win)
@@ -296,11 +290,9 @@ func (m *mainView) forgetKeyRecords(serial uint32, names []string) {
 		return
 	}
 	before := slices.Clone(v.KeyAccounts)
-	for _, r := range before {
-		if r.Serial == serial && (names == nil || slices.Contains(names, r.Credential)) {
-			v.ForgetOnKey(serial, r.Credential)
-		}
-	}
+	v.KeyAccounts = slices.DeleteFunc(v.KeyAccounts, func(r *accounts.KeyAccount) bool {
+		return r.Serial == serial && (names == nil || slices.Contains(names, r.Credential))
+	})
 	if len(v.KeyAccounts) != len(before) {
 		if err := v.Save(); err != nil {
 			v.KeyAccounts = before
