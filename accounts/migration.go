@@ -46,6 +46,14 @@ const (
 var migAlgorithms = map[uint64]Algorithm{0: SHA1, 1: SHA1, 2: SHA256, 3: SHA512}
 var migDigits = map[uint64]int{0: 6, 1: 6, 2: 8}
 
+// MaxTransferParts bounds the number of codes a transfer may claim to be
+// split over: Google Authenticator's own exports use a handful, and the
+// claim sizes what callers track about missing parts.
+const MaxTransferParts = 100
+
+// maxReported bounds how many damaged entries an error names one by one.
+const maxReported = 10
+
 // ParseMigration decodes an otpauth-migration://offline?data=... payload.
 // An entry that cannot be used is reported in the error by its position;
 // the batch still holds every entry that could, so a caller may use both.
@@ -84,8 +92,14 @@ func ParseMigration(raw string) (*MigrationBatch, error) {
 	if b.Size < 1 {
 		b.Size = 1
 	}
+	if b.Size > MaxTransferParts {
+		return nil, fmt.Errorf("transfer code: it claims to be one of %d codes; Google Authenticator's transfers use a handful (Twofold reads up to %d)", b.Size, MaxTransferParts)
+	}
 	if b.Index < 0 || b.Index >= b.Size {
 		return nil, fmt.Errorf("transfer code: part %d of %d does not exist", b.Index+1, b.Size)
+	}
+	if len(bad) > maxReported {
+		bad = append(bad[:maxReported], fmt.Errorf("and %d more damaged entries", len(bad)-maxReported))
 	}
 	if len(bad) > 0 {
 		return b, fmt.Errorf("transfer code: %w", errors.Join(bad...))
@@ -234,6 +248,23 @@ func EncodeMigration(accts []*Account, perCode int) ([]string, error) {
 			return nil, fmt.Errorf("%s: %w", a.Label(), err)
 		}
 	}
+	// A transfer holds at most MaxTransferParts codes (what readers
+	// accept); more accounts than that make several transfers.
+	var out []string
+	for len(accts) > 0 {
+		n := min(len(accts), perCode*MaxTransferParts)
+		uris, err := encodeTransfer(accts[:n], perCode)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, uris...)
+		accts = accts[n:]
+	}
+	return out, nil
+}
+
+// encodeTransfer writes one transfer: codes sharing a random batch ID.
+func encodeTransfer(accts []*Account, perCode int) ([]string, error) {
 	size := (len(accts) + perCode - 1) / perCode
 	var idb [4]byte
 	if _, err := rand.Read(idb[:]); err != nil {

@@ -37,6 +37,9 @@ var (
 	// ErrKeyringUnavailable: no OS keyring answered (headless Linux, a
 	// locked or refused keyring). Wrapped with the cause.
 	ErrKeyringUnavailable = errors.New("the OS keyring is not reachable")
+	// ErrTooCostly: a file's key derivation asks for more time or memory
+	// than any Twofold or Aegis file does (a hostile file).
+	ErrTooCostly = errors.New("this file asks for more work than any Twofold or Aegis writes; refusing")
 	// ErrKeyMissing: the keyring answered but holds no key for this vault.
 	ErrKeyMissing = errors.New("the OS keyring holds no key for this vault")
 )

@@ -21,11 +21,24 @@ type Argon2Params struct {
 var DefaultArgon2 = Argon2Params{Time: 3, Memory: 64 * 1024, Threads: 4}
 
 // Bounds on what a file may ask for, so a hostile header cannot make
-// unlocking take gigabytes or hours.
+// unlocking take gigabytes or minutes: the work (passes × memory) and
+// the memory of one slot stay within 4 times what Twofold writes.
 const (
-	maxArgonTime   = 64
-	maxArgonMemory = 1024 * 1024 // 1 GiB
+	maxArgonMemory  = 4 * 64 * 1024     // KiB: 256 MiB
+	maxArgonWork    = 4 * 3 * 64 * 1024 // passes × KiB
+	maxArgonThreads = 16
 )
+
+// CheckArgon2 refuses parameters over the bounds with ErrTooCostly.
+func CheckArgon2(p Argon2Params) error {
+	if p.Time < 1 || p.Memory < 8*uint32(max(p.Threads, 1)) || p.Threads < 1 {
+		return fmt.Errorf("password slot: Argon2id parameters out of range")
+	}
+	if p.Memory > maxArgonMemory || uint64(p.Time)*uint64(p.Memory) > maxArgonWork || p.Threads > maxArgonThreads {
+		return ErrTooCostly
+	}
+	return nil
+}
 
 const passwordAAD = "twofold password slot"
 
@@ -45,6 +58,9 @@ func (p *PasswordSlot) Lock(dataKey []byte) (Stanza, error) {
 	params := p.Params
 	if params == (Argon2Params{}) {
 		params = DefaultArgon2
+	}
+	if err := CheckArgon2(params); err != nil {
+		return Stanza{}, err // never write what Twofold would refuse to read
 	}
 	salt := make([]byte, 16)
 	nonce := make([]byte, chacha20poly1305.NonceSizeX)
@@ -79,13 +95,17 @@ func (p *PasswordSlot) Unlock(s Stanza) ([]byte, error) {
 	t, errT := strconv.ParseUint(s.Args["t"], 10, 32)
 	m, errM := strconv.ParseUint(s.Args["m"], 10, 32)
 	th, errP := strconv.ParseUint(s.Args["p"], 10, 8)
-	if errT != nil || errM != nil || errP != nil || t < 1 || t > maxArgonTime || m < 8 || m > maxArgonMemory || th < 1 {
+	if errT != nil || errM != nil || errP != nil {
 		return nil, fmt.Errorf("password slot: Argon2id parameters out of range")
+	}
+	params := Argon2Params{Time: uint32(t), Memory: uint32(m), Threads: uint8(th)}
+	if err := CheckArgon2(params); err != nil {
+		return nil, err
 	}
 	if len(s.Body) < chacha20poly1305.NonceSizeX+chacha20poly1305.Overhead {
 		return nil, fmt.Errorf("password slot: wrapped key too short")
 	}
-	aead, _ := chacha20poly1305.NewX(argon2.IDKey(p.Password, salt, uint32(t), uint32(m), uint8(th), 32))
+	aead, _ := chacha20poly1305.NewX(argon2.IDKey(p.Password, salt, params.Time, params.Memory, params.Threads, 32))
 	nonce, sealed := s.Body[:chacha20poly1305.NonceSizeX], s.Body[chacha20poly1305.NonceSizeX:]
 	key, err := aead.Open(nil, nonce, sealed, []byte(passwordAAD))
 	if err != nil {

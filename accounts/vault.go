@@ -20,6 +20,8 @@ import (
 
 	"github.com/gofrs/flock"
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"twofold/internal/bounded"
 )
 
 // The vault file (docs/vault-format.md is the full description):
@@ -32,8 +34,13 @@ const (
 	FormatVersion = 1
 	prefixLen     = len(magic) + 2 + 4
 	maxHeaderLen  = 1 << 20
-	maxVaultSize  = 256 << 20
-	keyCheckLabel = "twofold vault key check"
+	// maxSlots bounds the slots a header may hold (each may cost a key
+	// derivation to try): a vault has one per way to open it.
+	maxSlots = 8
+	// maxPasswordSlots: Twofold writes one; each costs an Argon2id run.
+	maxPasswordSlots = 2
+	maxVaultSize     = 256 << 20
+	keyCheckLabel    = "twofold vault key check"
 	// Generations is how many earlier copies are kept beside the vault.
 	Generations = 3
 )
@@ -100,14 +107,50 @@ type Vault struct {
 
 // VaultPath picks the vault: the explicit path (--vault) if given, else
 // $TWOFOLD_VAULT, else DefaultPath.
+//
+// The path is resolved once, here: symbolic links are followed (so the
+// first save replaces the file they point to, not the link) and two
+// paths to one file become one path (so they take one lock).
 func VaultPath(explicit string) (string, error) {
-	if explicit != "" {
-		return filepath.Abs(explicit)
+	p := explicit
+	if p == "" {
+		p = os.Getenv("TWOFOLD_VAULT")
 	}
-	if p := os.Getenv("TWOFOLD_VAULT"); p != "" {
-		return filepath.Abs(p)
+	if p == "" {
+		var err error
+		if p, err = DefaultPath(); err != nil {
+			return "", err
+		}
 	}
-	return DefaultPath()
+	return resolve(p)
+}
+
+// resolve makes p absolute and follows symbolic links in it, also when
+// the file (or its folder) does not exist yet or a link dangles.
+func resolve(p string) (string, error) {
+	p, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	for range 40 { // as many links as Linux follows
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			return real, nil
+		}
+		if target, err := os.Readlink(p); err == nil { // a dangling link: follow it by hand
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(p), target)
+			}
+			p = filepath.Clean(target)
+			continue
+		}
+		// No file yet: resolve the folder it will be in.
+		dir, err := resolve(filepath.Dir(p))
+		if err != nil || dir == filepath.Dir(p) {
+			return p, nil
+		}
+		return filepath.Join(dir, filepath.Base(p)), nil
+	}
+	return "", fmt.Errorf("%s: too many symbolic links", p)
 }
 
 // DefaultPath is the vault's path when neither --vault nor TWOFOLD_VAULT
@@ -362,22 +405,26 @@ func parseHeader(data []byte) (header, int, error) {
 	if err := json.Unmarshal(data[prefixLen:end], &h); err != nil || len(h.Slots) == 0 {
 		return h, 0, ErrDamaged
 	}
+	passwords := 0
+	for _, st := range h.Slots {
+		if st.Type == SlotPassword {
+			passwords++
+		}
+	}
+	if len(h.Slots) > maxSlots || passwords > maxPasswordSlots {
+		return h, 0, ErrTooCostly
+	}
 	return h, end + sha256.Size, nil
 }
 
 func readFile(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := bounded.ReadFile(path, maxVaultSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%w at %s", ErrNoVault, path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read vault: %w", err)
-	}
-	if st.Size() > maxVaultSize {
+	case errors.Is(err, bounded.ErrTooLarge):
 		return nil, fmt.Errorf("%s: %w", path, ErrNotVault)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("read vault: %w", err)
 	}
 	return data, nil
@@ -476,6 +523,11 @@ func unlock(h header, unlockers []Unlocker) ([]byte, error) {
 				continue
 			}
 			key, err := u.Unlock(s)
+			if err == nil && len(key) != chacha20poly1305.KeySize {
+				// Whatever a slot hands back is checked before use: a
+				// crafted slot can wrap a key of any length.
+				err = fmt.Errorf("the %s slot holds a key of the wrong size", s.Type)
+			}
 			if err == nil && !hmac.Equal(keyCheck(key), h.KeyCheck) {
 				err = fmt.Errorf("the %s slot gave a key that does not fit this vault", s.Type)
 			}

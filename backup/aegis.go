@@ -34,6 +34,23 @@ type ScryptParams struct{ N, R, P int }
 
 var aegisScrypt = ScryptParams{N: 1 << 15, R: 8, P: 1}
 
+// Bounds on what an Aegis file may ask for: scrypt's memory is 128·N·r
+// bytes and its work N·r·p; both stay within 8 times Aegis's own
+// (32 MiB), and at most two password slots are tried (Aegis writes one).
+const (
+	maxScryptNR           = 8 * (1 << 15) * 8 // 256 MiB of memory
+	maxScryptWork         = 8 * (1 << 15) * 8
+	maxAegisPasswordSlots = 2
+)
+
+// checkScrypt refuses parameters over the bounds with ErrTooCostly.
+func checkScrypt(p ScryptParams) error {
+	if int64(p.N)*int64(p.R) > maxScryptNR || int64(p.N)*int64(p.R)*int64(p.P) > maxScryptWork {
+		return accounts.ErrTooCostly
+	}
+	return nil
+}
+
 type aegisFile struct {
 	Version int             `json:"version"`
 	Header  aegisHeader     `json:"header"`
@@ -155,16 +172,20 @@ func aegisDecrypt(f aegisFile, password []byte) ([]byte, error) {
 		return nil, ErrPasswordNeeded
 	}
 	var master []byte
-	tried := false
+	tried := 0
 	for _, s := range f.Header.Slots {
 		if s.Type != aegisPasswordSlot {
 			continue
 		}
-		tried = true
+		if tried++; tried > maxAegisPasswordSlots {
+			return nil, accounts.ErrTooCostly
+		}
 		salt, err1 := hex.DecodeString(s.Salt)
-		// Bound scrypt's cost: a hostile file must not ask for gigabytes.
-		if err1 != nil || s.N < 2 || s.N > 1<<20 || s.R < 1 || s.R > 32 || s.P < 1 || s.P > 16 {
+		if err1 != nil || s.N < 2 || s.N&(s.N-1) != 0 || s.R < 1 || s.P < 1 {
 			return nil, fmt.Errorf("%w: a password slot with unusable parameters", ErrDamaged)
+		}
+		if err := checkScrypt(ScryptParams{N: s.N, R: s.R, P: s.P}); err != nil {
+			return nil, err
 		}
 		kek, err := scrypt.Key(password, salt, s.N, s.R, s.P, 32)
 		if err != nil {
@@ -175,7 +196,7 @@ func aegisDecrypt(f aegisFile, password []byte) ([]byte, error) {
 			break
 		}
 	}
-	if !tried {
+	if tried == 0 {
 		return nil, errors.New("this Aegis vault has no password slot (only biometric or raw keys, which stay on the phone)")
 	}
 	if master == nil {
@@ -264,6 +285,9 @@ func aegisEncrypt(f *aegisFile, content []byte, opt Options) error {
 	sp := opt.Scrypt
 	if sp.N == 0 {
 		sp = aegisScrypt
+	}
+	if err := checkScrypt(sp); err != nil {
+		return err // never write what Twofold would refuse to read
 	}
 	master, err := randomBytes(32)
 	if err != nil {

@@ -18,6 +18,8 @@ func importTwofold(data []byte, password []byte) (*Result, error) {
 	switch {
 	case errors.Is(err, accounts.ErrWrongPassword):
 		return nil, ErrWrongPassword
+	case errors.Is(err, accounts.ErrTooCostly):
+		return nil, accounts.ErrTooCostly
 	case errors.Is(err, accounts.ErrNoSlot):
 		return nil, fmt.Errorf("this Twofold file opens only with the keyring that made it: it is a vault, not a backup (%w)", err)
 	case err != nil:

@@ -10,6 +10,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/backup"
+	"twofold/internal/bounded"
 )
 
 // In export and import, --password-file is the backup's password; the
@@ -156,7 +157,7 @@ func (s *session) readExport(paths []string, format backup.Format, pwFile string
 	if format == backup.Images || len(paths) > 1 || isDir(paths[0]) {
 		return backup.ImportImages(context.Background(), paths, nil)
 	}
-	data, err := readLimited(paths[0])
+	data, err := bounded.ReadFile(paths[0], backup.MaxImportSize)
 	if err != nil {
 		return nil, err
 	}
@@ -194,16 +195,6 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
-func readLimited(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > backup.MaxImportSize {
-		return nil, fmt.Errorf("%s is over %d MB, far more than any export", path, backup.MaxImportSize>>20)
-	}
-	return os.ReadFile(path)
-}
 
 // count is "1 account", "3 accounts".
 func count(n int, noun string) string {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"twofold/accounts"
+	"twofold/internal/bounded"
 )
 
 // session carries the global flags and opens the vault for a command.
@@ -89,19 +89,24 @@ func (s *session) openOrCreate() (*accounts.Vault, error) {
 
 var errCannotCreate = errors.New("so no vault can be created under it: to protect the vault with a password instead, run 'twofold vault protect --password'")
 
-// lazyPassword asks for the password only when a password slot is tried.
+// lazyPassword asks for the password only when a password slot is
+// tried, and only once however many slots there are.
 type lazyPassword struct {
 	get func() ([]byte, error)
+	pw  []byte
 }
 
 func (l *lazyPassword) SlotType() string { return accounts.SlotPassword }
 
 func (l *lazyPassword) Unlock(st accounts.Stanza) ([]byte, error) {
-	pw, err := l.get()
-	if err != nil {
-		return nil, err
+	if l.pw == nil {
+		pw, err := l.get()
+		if err != nil {
+			return nil, err
+		}
+		l.pw = pw
 	}
-	return (&accounts.PasswordSlot{Password: pw}).Unlock(st)
+	return (&accounts.PasswordSlot{Password: l.pw}).Unlock(st)
 }
 
 var errNoPassword = errors.New("the vault needs a password: give it with --password-file FILE ('-' for standard input) or run in a terminal")
@@ -117,13 +122,14 @@ func (s *session) password(file, prompt string) ([]byte, error) {
 				return nil, usagef("standard input is already used for something else")
 			}
 			s.stdinUsed = true
-			data, err = io.ReadAll(io.LimitReader(s.env.Stdin, 64<<10))
+			data, err = bounded.ReadStream(s.env.Stdin, maxPasswordFile)
 		} else {
-			data, err = os.ReadFile(file)
+			data, err = bounded.ReadFile(file, maxPasswordFile)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read password file: %w", err)
+			return nil, fmt.Errorf("read the password file: %w", err)
 		}
+		defer clear(data)
 		pw := []byte(strings.TrimRight(string(data), "\r\n"))
 		if len(pw) == 0 {
 			return nil, errors.New("the password file is empty")
@@ -171,16 +177,25 @@ func (s *session) stdinLines() ([]string, error) {
 		return nil, usagef("standard input is already used for something else")
 	}
 	s.stdinUsed = true
+	data, err := bounded.ReadStream(s.env.Stdin, maxStdin)
+	if err != nil {
+		return nil, fmt.Errorf("read standard input: %w", err)
+	}
 	var out []string
-	sc := bufio.NewScanner(s.env.Stdin)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" {
+	for line := range strings.Lines(string(data)) {
+		if line = strings.TrimSpace(line); line != "" {
 			out = append(out, line)
 		}
 	}
-	return out, sc.Err()
+	return out, nil
 }
+
+// Bounds on what the CLI reads from standard input and password files:
+// far more than any password or list of links.
+const (
+	maxPasswordFile = 64 << 10
+	maxStdin        = 16 << 20
+)
 
 // explain turns an error into the one sentence the user sees.
 func explain(err error, path string) string {

@@ -99,16 +99,30 @@ func (t *Transfers) Status() []string {
 			out = append(out, fmt.Sprintf("Google Authenticator transfer: all %d of %d scanned", size, size))
 			continue
 		}
-		var missing []string
-		for i := 0; i < size; i++ {
-			if !t.parts[id][i] {
-				missing = append(missing, fmt.Sprint(i+1))
-			}
-		}
-		out = append(out, fmt.Sprintf("Google Authenticator transfer: %d of %d scanned (missing: %s)", seen, size, strings.Join(missing, ", ")))
+		out = append(out, fmt.Sprintf("Google Authenticator transfer: %d of %d scanned (missing: %s)", seen, size, t.missing(id)))
 	}
 	return out
 }
+
+// missing names the parts of a transfer not seen yet, at most
+// maxMissingNamed of them: "2, 5 and 93 more".
+func (t *Transfers) missing(id int) string {
+	var names []string
+	left := t.sizes[id] - len(t.parts[id])
+	for i := 0; i < t.sizes[id] && len(names) < maxMissingNamed; i++ {
+		if !t.parts[id][i] {
+			names = append(names, fmt.Sprint(i+1))
+			left--
+		}
+	}
+	if left > 0 {
+		return fmt.Sprintf("%s and %d more", strings.Join(names, ", "), left)
+	}
+	return strings.Join(names, ", ")
+}
+
+// maxMissingNamed: how many missing parts Status names one by one.
+const maxMissingNamed = 5
 
 // Complete reports whether every transfer seen has all its parts.
 func (t *Transfers) Complete() bool {

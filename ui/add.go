@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -14,11 +13,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/bounded"
 	"twofold/scanner"
 )
 
@@ -244,18 +243,13 @@ func (g *gui) dropped(_ fyne.Position, uris []fyne.URI) {
 	f := &found{}
 	for _, u := range uris {
 		if strings.EqualFold(u.Extension(), ".txt") {
-			r, err := storage.Reader(u)
+			text, err := bounded.ReadFile(u.Path(), maxLinksFile)
 			if err != nil {
 				f.problems = append(f.problems, sentence(err))
 				continue
 			}
-			var text strings.Builder
-			sc := bufio.NewScanner(r)
-			for sc.Scan() {
-				text.WriteString(sc.Text() + "\n")
-			}
-			r.Close()
-			f.payloads(u.Name(), lines(text.String()))
+			f.payloads(u.Name(), lines(string(text)))
+			clear(text)
 			continue
 		}
 		// Another app's export or a Twofold backup: the import preview.
@@ -276,6 +270,9 @@ func (g *gui) dropped(_ fyne.Position, uris []fyne.URI) {
 	}
 	g.scanWithProgress(images)
 }
+
+// maxLinksFile bounds a dropped text file of links: far more than any list.
+const maxLinksFile = 16 << 20
 
 func lines(s string) []string {
 	var out []string

@@ -18,6 +18,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/backup"
+	"twofold/internal/bounded"
 	"twofold/qrimage"
 )
 
@@ -210,13 +211,9 @@ func (g *gui) importFile(path string, password []byte) {
 	prog.Show()
 	go func() {
 		var r *backup.Result
-		data, err := os.ReadFile(path)
+		data, err := bounded.ReadFile(path, backup.MaxImportSize)
 		if err == nil {
-			if len(data) > backup.MaxImportSize {
-				err = fmt.Errorf("%s is far larger than any export", filepath.Base(path))
-			} else {
-				r, err = backup.Import(data, "", password)
-			}
+			r, err = backup.Import(data, "", password)
 			clear(data)
 		}
 		do(func() {
