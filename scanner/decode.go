@@ -22,6 +22,10 @@ var hints = map[gozxing.DecodeHintType]any{
 	gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
 }
 
+// maxUpscaled bounds the pixels of an enlarged variant (16 MB each): a
+// thumbnail is enlarged, a thin strip of any length is not.
+const maxUpscaled = 16_000_000
+
 // DecodeImage returns the text of every QR code found in img, in the
 // order found, each once. It tries variants of the image, cheapest first,
 // until one yields codes or budget (0: DefaultBudget) has passed.
@@ -68,7 +72,8 @@ func passes(g *image.Gray) []func() []string {
 	}
 	// 3. A thumbnail (modules of 1 to 2 blurred pixels): sharpen the
 	//    edges, then upscale so each module spans several pixels.
-	if short < 500 {
+	//    Only a small image: a thin strip's enlargement would be huge.
+	if short < 500 && long*short*5*5 <= maxUpscaled {
 		sharp := lazy(func() *image.Gray { return sharpen(g) })
 		add(lazy(func() *image.Gray { return upscale(sharp(), 4) }), true)
 		add(lazy(func() *image.Gray { return upscale(g, 4) }), false)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
 	"io/fs"
 	"os"
@@ -23,6 +24,8 @@ import (
 	_ "golang.org/x/image/bmp"  // register BMP
 	_ "golang.org/x/image/tiff" // register TIFF
 	_ "golang.org/x/image/webp" // register WebP
+
+	"twofold/internal/bounded"
 )
 
 // MaxPixels bounds the images we decode: 100 megapixels is far beyond any
@@ -42,44 +45,94 @@ var ErrNotImage = errors.New("not an image Twofold can read (PNG, JPEG, GIF, BMP
 // Extensions are the file name endings ScanFolder looks at.
 var Extensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
 
+// MaxDecodedBytes bounds the memory a decoded image may take (pixels ×
+// bytes per pixel of the decoder's colour model): a 100-megapixel 16-bit
+// PNG of a few hundred KB would otherwise take 800 MB.
+const MaxDecodedBytes = 256 << 20
+
 // ReadImage decodes an image, checking its size from the header first.
+// A file (or anything that can seek) is decoded where it lies, so a large
+// file is never held twice.
 func ReadImage(r io.Reader) (img image.Image, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%w: the file is over %d MiB", ErrTooLarge, MaxFileSize>>20)
-	}
-	return decodeBytes(data)
+	img, _, err = readImage(r, nil)
+	return img, err
 }
 
-func decodeBytes(data []byte) (img image.Image, err error) {
+// readImage is ReadImage; before decoding it calls reserve (if set) with
+// the decoded size, which may wait until memory is free.
+func readImage(r io.Reader, reserve func(int64)) (img image.Image, decoded int64, err error) {
 	// The image decoders are not all hardened against hostile input.
 	defer func() {
 		if r := recover(); r != nil {
 			img, err = nil, fmt.Errorf("the image is damaged")
 		}
 	}()
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
+		data, err := bounded.ReadAll(r, MaxFileSize)
+		if errors.Is(err, bounded.ErrTooLarge) {
+			return nil, 0, fmt.Errorf("%w: the file is over %d MiB", ErrTooLarge, MaxFileSize>>20)
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		rs = bytes.NewReader(data)
+	}
+	cfg, _, err := image.DecodeConfig(bufio.NewReader(rs))
 	if errors.Is(err, image.ErrFormat) {
-		return nil, ErrNotImage
+		return nil, 0, ErrNotImage
 	}
 	if err != nil {
-		return nil, fmt.Errorf("the image is damaged: %w", err)
+		return nil, 0, fmt.Errorf("the image is damaged: %w", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fmt.Errorf("the image is empty (%dx%d)", cfg.Width, cfg.Height)
+		return nil, 0, fmt.Errorf("the image is empty (%dx%d)", cfg.Width, cfg.Height)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, fmt.Errorf("%w: %dx%d pixels is over the limit of %d megapixels", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels/1_000_000)
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	if pixels > MaxPixels {
+		return nil, 0, fmt.Errorf("%w: %dx%d pixels is over the limit of %d megapixels", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels/1_000_000)
 	}
-	img, _, err = image.Decode(bytes.NewReader(data))
+	decoded = pixels * bytesPerPixel(cfg.ColorModel)
+	if decoded > MaxDecodedBytes {
+		return nil, 0, fmt.Errorf("%w: %dx%d pixels of %d bytes each would take %d MiB to decode (the limit is %d MiB)",
+			ErrTooLarge, cfg.Width, cfg.Height, bytesPerPixel(cfg.ColorModel), decoded>>20, MaxDecodedBytes>>20)
+	}
+	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		return nil, 0, err
+	}
+	if reserve != nil {
+		reserve(decoded)
+	}
+	img, _, err = image.Decode(bufio.NewReader(rs))
 	if err != nil {
-		return nil, fmt.Errorf("the image is damaged or cut short: %w", err)
+		return nil, decoded, fmt.Errorf("the image is damaged or cut short: %w", err)
 	}
-	return img, nil
+	return img, decoded, nil
 }
+
+// bytesPerPixel is what the decoder will allocate per pixel for a
+// colour model (the largest case where a model covers several layouts).
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3 // 4:4:4; subsampled JPEGs take less
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel, color.NYCbCrAModel:
+		return 4
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 8 // 16-bit colour, or a model we do not know
+}
+
+// memory is shared by the scans running at once: each holds its decoded
+// image's size (plus its grey copy) until it is done, so a folder of
+// large images is decoded a few at a time, not one per core.
+var memory = newBudget(2 * MaxDecodedBytes)
 
 // FileResult is what one image file held.
 type FileResult struct {
@@ -98,7 +151,12 @@ func ScanFile(path string) FileResult {
 		return res
 	}
 	defer f.Close()
-	img, err := ReadImage(bufio.NewReader(f))
+	var held int64
+	defer func() { memory.release(held) }()
+	img, _, err := readImage(f, func(n int64) {
+		held = min(n+n/3, memory.size) // the grey copy and the passes' variants
+		memory.acquire(held)
+	})
 	if err != nil {
 		res.Err = fmt.Errorf("%s: %w", path, err)
 		return res
@@ -191,4 +249,38 @@ func ScanPaths(ctx context.Context, paths []string, progress Progress) ([]FileRe
 		}
 	}
 	return ScanFiles(ctx, files, progress), nil
+}
+
+// budget is a counting semaphore over bytes.
+type budget struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	size int64
+	used int64
+}
+
+func newBudget(size int64) *budget {
+	b := &budget{size: size}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until n bytes (at most size) are free and takes them.
+func (b *budget) acquire(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used > 0 && b.used+n > b.size {
+		b.cond.Wait()
+	}
+	b.used += n
+}
+
+func (b *budget) release(n int64) {
+	if n == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }

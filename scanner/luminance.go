@@ -49,11 +49,22 @@ func toGray(img image.Image) *image.Gray {
 		return g
 	}
 	// Anything else (paletted, CMYK, 16-bit): let the standard library
-	// composite it over white.
-	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(rgba, rgba.Bounds(), image.White, image.Point{}, draw.Src)
-	draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Over)
-	return toGray(rgba)
+	// composite it over white, a strip of rows at a time, so the copy
+	// costs a strip, not a second whole image.
+	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	const stripRows = 256
+	strip := image.NewRGBA(image.Rect(0, 0, b.Dx(), min(stripRows, b.Dy())))
+	for y0 := 0; y0 < b.Dy(); y0 += stripRows {
+		rows := min(stripRows, b.Dy()-y0)
+		r := image.Rect(0, 0, b.Dx(), rows)
+		draw.Draw(strip, r, image.White, image.Point{}, draw.Src)
+		draw.Draw(strip, r, img, image.Pt(b.Min.X, b.Min.Y+y0), draw.Over)
+		part := toGray(strip.SubImage(r))
+		for y := 0; y < rows; y++ {
+			copy(g.Pix[(y0+y)*g.Stride:(y0+y)*g.Stride+b.Dx()], part.Pix[y*part.Stride:])
+		}
+	}
+	return g
 }
 
 // graySource is a gozxing.LuminanceSource over an *image.Gray, without

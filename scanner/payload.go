@@ -41,14 +41,16 @@ func Interpret(payload string) Found {
 // describe says what a non-authenticator payload holds, briefly.
 func describe(p string) string {
 	lower := strings.ToLower(p)
-	short := p
-	if r := []rune(p); len(r) > 80 {
-		short = string(r[:77]) + "..."
-	}
+	short := trim(p)
 	switch {
+	case strings.HasPrefix(lower, "otpauth") || strings.Contains(lower, "secret="):
+		// A broken authenticator link: what it holds may be a secret.
+		return "a malformed otpauth link (not shown: it may hold a secret)"
 	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
 		if u, err := url.Parse(p); err == nil && u.Host != "" {
-			return "a web address: " + short
+			// The query and fragment may carry a token: show where it goes.
+			u.RawQuery, u.Fragment, u.User = "", "", nil
+			return "a web address: " + trim(u.String())
 		}
 	case strings.HasPrefix(lower, "wifi:"):
 		return "Wi-Fi settings" // never show the Wi-Fi password
@@ -66,6 +68,14 @@ func describe(p string) string {
 		return "nothing (it is empty)"
 	}
 	return fmt.Sprintf("text: %q", short)
+}
+
+// trim shortens s to 80 characters.
+func trim(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:77]) + "..."
+	}
+	return s
 }
 
 // Transfers tracks the parts of Google Authenticator transfers seen so

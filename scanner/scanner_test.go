@@ -22,6 +22,7 @@ import (
 	"golang.org/x/image/tiff"
 
 	"twofold/accounts"
+	"twofold/internal/hostile"
 	"twofold/internal/qrcorpus"
 )
 
@@ -205,7 +206,8 @@ func TestNoQRNamesTheFile(t *testing.T) {
 
 func TestInterpret(t *testing.T) {
 	tests := []struct{ payload, want string }{
-		{"https://example.com/login?x=1", "this QR code is not an authenticator code: it holds a web address: https://example.com/login?x=1"},
+		{"https://example.com/login?token=1#x", "this QR code is not an authenticator code: it holds a web address: https://example.com/login"},
+		{"otpauth:totp/x?secret=JBSWY3DPEHPK3PXP", "this QR code is not an authenticator code: it holds a malformed otpauth link (not shown: it may hold a secret)"},
 		{"WIFI:T:WPA;S:home;P:hunter2;;", "this QR code is not an authenticator code: it holds Wi-Fi settings"},
 		{"BEGIN:VCARD\nFN:Ann\nEND:VCARD", "this QR code is not an authenticator code: it holds a contact card"},
 		{"just some words", `this QR code is not an authenticator code: it holds text: "just some words"`},
@@ -222,6 +224,39 @@ func TestInterpret(t *testing.T) {
 	}
 	if f := Interpret(uri); f.Err != nil || len(f.Accounts) != 1 || f.Accounts[0].Issuer != "Example" {
 		t.Errorf("Interpret(otpauth) = %+v", f)
+	}
+}
+
+// TestInterpretHidesSecrets: no error about a malformed link, however
+// it is broken, quotes the secret it carries.
+func TestInterpretHidesSecrets(t *testing.T) {
+	for _, p := range append(hostile.BadOTPAuth, "see "+hostile.BadOTPAuth[0], "https://x.example/?secret="+hostile.Secret) {
+		f := Interpret(p)
+		if f.Err == nil {
+			t.Errorf("Interpret(%q) found no problem", p)
+			continue
+		}
+		if strings.Contains(f.Err.Error(), hostile.Secret) || strings.Contains(f.Err.Error(), hostile.Secret[:16]) {
+			t.Errorf("Interpret(%q) = %v: the secret is shown", p, f.Err)
+		}
+	}
+}
+
+// TestTransferClaims: a transfer claiming 2^31-1 parts is refused; one
+// with many parts missing names a few and counts the rest.
+func TestTransferClaims(t *testing.T) {
+	if f := Interpret(hostile.TransferURI(2147483647)); f.Err == nil || f.Batch != nil || !strings.Contains(f.Err.Error(), "Twofold reads up to 100") {
+		t.Errorf("a transfer of 2147483647 codes: %+v", f)
+	}
+	f := Interpret(hostile.TransferURI(100))
+	if f.Err != nil {
+		t.Fatal(f.Err)
+	}
+	var tr Transfers
+	tr.Add(f.Batch)
+	want := "Google Authenticator transfer: 1 of 100 scanned (missing: 2, 3, 4, 5, 6 and 94 more)"
+	if got := tr.Status(); len(got) != 1 || got[0] != want {
+		t.Errorf("Status() = %q, want %q", got, want)
 	}
 }
 
@@ -342,4 +377,31 @@ func FuzzReadImage(f *testing.F) {
 		}
 		DecodeImage(img, 50e6) // 50 ms: it must not panic
 	})
+}
+
+// TestHostileImages: images within the pixel limit that would decode to
+// hundreds of MB, or be enlarged to gigabytes, are refused or scanned
+// within a bounded allocation.
+func TestHostileImages(t *testing.T) {
+	dir := t.TempDir()
+	png16 := filepath.Join(dir, "png16.png")
+	os.WriteFile(png16, hostile.PNG(10000, 10000, 16, 6), 0o600)
+	r := ScanFile(png16)
+	if !errors.Is(r.Err, ErrTooLarge) || !strings.Contains(r.Err.Error(), "would take 762 MiB to decode (the limit is 256 MiB)") {
+		t.Errorf("a 100-megapixel 16-bit PNG: %v", r.Err)
+	}
+	thin := filepath.Join(dir, "thin.png")
+	os.WriteFile(thin, hostile.PNG(200000, 499, 8, 0), 0o600)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r = ScanFile(thin)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(r.Err, ErrNoQR) {
+		t.Errorf("a blank 200000x499 strip: %v", r.Err)
+	}
+	t.Logf("a 200000x499 strip: %d MiB allocated", (after.TotalAlloc-before.TotalAlloc)>>20)
+	// Unbounded, it enlarged the strip 3 to 5 times: 2 GB and more.
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<30 {
+		t.Errorf("scanning a 200000x499 strip allocated %d MiB", alloc>>20)
+	}
 }
