@@ -195,7 +195,6 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
-
 // count is "1 account", "3 accounts".
 func count(n int, noun string) string {
 	if n == 1 {
