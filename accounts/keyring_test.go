@@ -51,17 +51,16 @@ func TestKeyringSlotRealSecretService(t *testing.T) {
 	if err := w.AddSlot(SlotPassword, pw("pw")); err != nil {
 		t.Fatal(err)
 	}
-	gone, err := w.RemoveSlot(SlotKeyring)
-	if err != nil {
+	if err := w.RemoveSlot(SlotKeyring); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Save(); err != nil {
 		t.Fatal(err)
 	}
-	w.Close()
-	if err := ForgetKeyring(gone[0]); err != nil {
+	if err := w.Forgotten(); err != nil {
 		t.Fatal(err)
 	}
+	w.Close()
 	if _, err := keyring.Get(KeyringService, stanza.Args["user"]); !errors.Is(err, keyring.ErrNotFound) {
 		t.Errorf("the keyring item is still there: %v", err)
 	}
@@ -109,5 +108,61 @@ func BenchmarkOpen1000RealKeyring(b *testing.B) {
 		if _, err := Read(path, KeyringSlot{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPasswordChangeRotates: after a password change the old password
+// opens no current file, the new one does, and so does the keyring slot
+// (whose item is new: the old item is deleted); the kept copies still
+// open with the old password until ForgetGenerations.
+func TestPasswordChangeRotates(t *testing.T) {
+	testenv.SecretService(t)
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	v, err := Create(path, KeyringSlot{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if err := v.AddSlot(SlotPassword, pw("old password")); err != nil {
+		t.Fatal(err)
+	}
+	v.Accounts = append(v.Accounts, testAccounts(2)...)
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	oldItem := v.hdr.Slots[0].Args["user"]
+	if err := v.AddSlot(SlotPassword, pw("new password")); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Forgotten(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(path, pw("old password")); !errors.Is(err, ErrWrongPassword) {
+		t.Errorf("the old password on the current vault: %v", err)
+	}
+	for _, u := range []Unlocker{pw("new password"), KeyringSlot{}} {
+		if r, err := Read(path, u); err != nil || len(r.Accounts) != 2 {
+			t.Errorf("%s on the current vault: %v", u.SlotType(), err)
+		}
+	}
+	if _, err := keyring.Get(KeyringService, oldItem); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the old keyring item is still there: %v", err)
+	}
+	// The copy kept from before the change opens with the old password,
+	// never with the new one, until it is deleted.
+	if _, err := Read(path+".1", pw("old password")); err != nil {
+		t.Errorf("the kept copy with the old password: %v", err)
+	}
+	if _, err := Read(path+".1", pw("new password")); err == nil {
+		t.Error("the new password opens the copy from before the change")
+	}
+	if n, err := v.ForgetGenerations(); err != nil || n != 2 {
+		t.Errorf("ForgetGenerations() = %d, %v; want the 2 kept copies", n, err)
+	}
+	if v.KeptGenerations() != 0 {
+		t.Error("copies are left")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -36,6 +37,21 @@ func CheckArgon2(p Argon2Params) error {
 	}
 	if p.Memory > maxArgonMemory || uint64(p.Time)*uint64(p.Memory) > maxArgonWork || p.Threads > maxArgonThreads {
 		return ErrTooCostly
+	}
+	return nil
+}
+
+// MinPasswordLength is the shortest password Twofold accepts for a vault
+// or a backup, in the app and on the command line alike.
+const MinPasswordLength = 8
+
+// ErrWeakPassword: a new password is shorter than MinPasswordLength.
+var ErrWeakPassword = fmt.Errorf("use a password of at least %d characters", MinPasswordLength)
+
+// CheckNewPassword is the one rule for a new vault or backup password.
+func CheckNewPassword(pw string) error {
+	if utf8.RuneCountInString(pw) < MinPasswordLength {
+		return ErrWeakPassword
 	}
 	return nil
 }

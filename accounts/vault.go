@@ -103,6 +103,10 @@ type Vault struct {
 	hdr  header
 	key  []byte
 	lock *flock.Flock // nil for a read-only snapshot
+	// forget lists keyring slots of an earlier data key, deleted after
+	// the next Save; forgetErr is why that failed, if it did.
+	forget    []Stanza
+	forgetErr error
 }
 
 // VaultPath picks the vault: the explicit path (--vault) if given, else
@@ -246,39 +250,149 @@ func (v *Vault) Slots() []string {
 	return out
 }
 
-// AddSlot adds a slot, replacing any of the same type (so adding a
-// password slot changes the password). Call Save to write it.
+// AddSlot adds a slot. Replacing a slot of the same type (changing the
+// password) gives the vault a new data key (see Rekey), so the old
+// password opens nothing written from now on. Call Save to write it.
 func (v *Vault) AddSlot(slotType string, l Locker) error {
-	st, err := l.Lock(v.key)
+	if slices.ContainsFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == slotType }) {
+		return v.rekey(slotType, l)
+	}
+	st, err := lockAs(slotType, l, v.key)
 	if err != nil {
 		return err
 	}
-	if st.Type != slotType {
-		return fmt.Errorf("slot type %q does not match %q", st.Type, slotType)
-	}
-	v.hdr.Slots = append(slices.DeleteFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == slotType }), st)
+	v.hdr.Slots = append(v.hdr.Slots, st)
 	return nil
 }
 
-// RemoveSlot removes the slots of a type and returns them (the caller may
-// need to clean up, e.g. ForgetKeyring). Call Save to write it.
-func (v *Vault) RemoveSlot(slotType string) ([]Stanza, error) {
-	var gone, kept []Stanza
-	for _, s := range v.hdr.Slots {
-		if s.Type == slotType {
-			gone = append(gone, s)
-		} else {
-			kept = append(kept, s)
+// RemoveSlot removes the slots of a type. Call Save to write it.
+//
+// A removed keyring slot's item is deleted by Save, which leaves nothing
+// that holds the key. A removed password would still open earlier copies'
+// slots, so the vault gets a new data key (see AddSlot) and the old
+// password opens nothing written from now on.
+func (v *Vault) RemoveSlot(slotType string) error {
+	if !slices.ContainsFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == slotType }) {
+		return fmt.Errorf("the vault has no %s slot", slotType)
+	}
+	if !slices.ContainsFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type != slotType }) {
+		return ErrLastSlot
+	}
+	if slotType == SlotKeyring {
+		v.hdr.Slots = slices.DeleteFunc(v.hdr.Slots, func(s Stanza) bool {
+			if s.Type == SlotKeyring {
+				v.forget = append(v.forget, s)
+				return true
+			}
+			return false
+		})
+		return nil
+	}
+	return v.rekey(slotType, nil)
+}
+
+// rekey makes a new data key and wraps it for every slot: the slots of
+// slotType with l (none if l is nil), keyring slots in new keyring items,
+// and any other type it cannot wrap again is an error. Nothing changes
+// on an error. The old keyring items are deleted once Save has written.
+func (v *Vault) rekey(slotType string, l Locker) error {
+	key := make([]byte, chacha20poly1305.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	var slots, made, old []Stanza
+	undo := func() {
+		clear(key)
+		for _, st := range made {
+			if st.Type == SlotKeyring {
+				ForgetKeyring(st)
+			}
 		}
 	}
-	if len(gone) == 0 {
-		return nil, fmt.Errorf("the vault has no %s slot", slotType)
+	for _, s := range v.hdr.Slots {
+		var relock Locker
+		switch {
+		case s.Type == slotType:
+			if s.Type == SlotKeyring {
+				old = append(old, s)
+			}
+			continue
+		case s.Type == SlotKeyring:
+			relock = KeyringSlot{}
+			old = append(old, s)
+		default:
+			undo()
+			return fmt.Errorf("the %s slot cannot be wrapped again here; remove it first", s.Type)
+		}
+		st, err := lockAs(s.Type, relock, key)
+		if err != nil {
+			undo()
+			return err
+		}
+		made = append(made, st)
+		slots = append(slots, st)
 	}
-	if len(kept) == 0 {
-		return nil, ErrLastSlot
+	if l != nil {
+		st, err := lockAs(slotType, l, key)
+		if err != nil {
+			undo()
+			return err
+		}
+		made = append(made, st)
+		slots = append(slots, st)
 	}
-	v.hdr.Slots = kept
-	return gone, nil
+	clear(v.key)
+	v.key, v.hdr.Slots, v.hdr.KeyCheck = key, slots, keyCheck(key)
+	v.forget = append(v.forget, old...)
+	return nil
+}
+
+// lockAs wraps key with l, which must make a slot of slotType.
+func lockAs(slotType string, l Locker, key []byte) (Stanza, error) {
+	st, err := l.Lock(key)
+	if err != nil {
+		return Stanza{}, err
+	}
+	if st.Type != slotType {
+		return Stanza{}, fmt.Errorf("slot type %q does not match %q", st.Type, slotType)
+	}
+	return st, nil
+}
+
+// Forgotten says what Save could not clean up after a key change: the
+// keyring items it failed to delete (the vault no longer uses them).
+func (v *Vault) Forgotten() error { return v.forgetErr }
+
+// ForgetGenerations deletes the earlier copies kept beside the vault
+// (after a password change they still open with the old password) and
+// returns how many there were.
+func (v *Vault) ForgetGenerations() (int, error) {
+	if v.lock == nil {
+		return 0, errors.New("the vault was opened read-only")
+	}
+	n := 0
+	for i := 1; i <= Generations; i++ {
+		err := os.Remove(fmt.Sprintf("%s.%d", v.path, i))
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, fs.ErrNotExist):
+			return n, fmt.Errorf("delete an earlier copy: %w", err)
+		}
+	}
+	syncDir(filepath.Dir(v.path))
+	return n, nil
+}
+
+// KeptGenerations counts the earlier copies kept beside the vault.
+func (v *Vault) KeptGenerations() int {
+	n := 0
+	for i := 1; i <= Generations; i++ {
+		if _, err := os.Stat(fmt.Sprintf("%s.%d", v.path, i)); err == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Add validates a and appends it, refusing a duplicate (same secret and
@@ -340,7 +454,16 @@ func (v *Vault) Save() error {
 	if err != nil {
 		return err
 	}
-	return writeGenerations(v.path, data)
+	if err := writeGenerations(v.path, data); err != nil {
+		return err
+	}
+	// Keyring items of an earlier key: nothing written from now on uses them.
+	var errs []error
+	for _, st := range v.forget {
+		errs = append(errs, ForgetKeyring(st))
+	}
+	v.forget, v.forgetErr = nil, errors.Join(errs...)
+	return nil
 }
 
 func keyCheck(key []byte) []byte {

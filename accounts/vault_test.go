@@ -206,7 +206,7 @@ func TestVaultSlots(t *testing.T) {
 	if err := v.AddSlot(SlotPassword, pw("new password")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.RemoveSlot(SlotPassword); !errors.Is(err, ErrLastSlot) {
+	if err := v.RemoveSlot(SlotPassword); !errors.Is(err, ErrLastSlot) {
 		t.Errorf("removing the last slot: %v, want ErrLastSlot", err)
 	}
 	k := &fixedKey{}

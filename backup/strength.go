@@ -2,12 +2,15 @@ package backup
 
 import (
 	"math"
+
 	"strings"
+	"twofold/accounts"
 	"unicode"
 )
 
-// MinPasswordLength is the shortest backup password Twofold accepts.
-const MinPasswordLength = 8
+// MinPasswordLength is the shortest backup password Twofold accepts: the
+// vault's rule.
+const MinPasswordLength = accounts.MinPasswordLength
 
 // Strength rates a password from 0 (very weak) to 4 (strong) by a rough
 // entropy estimate: length times the bits of the kinds of characters

@@ -87,7 +87,10 @@ var commands = map[string]command{
 
 // Run runs one command line (without the program name).
 func Run(args []string, env Env) int {
-	s := &session{env: env}
+	// Text for people goes through the escaper; JSON for programs does not.
+	s := &session{env: env, jsonOut: env.Stdout, rawStderr: env.Stderr}
+	s.env.Stdout = &escaper{w: env.Stdout}
+	s.env.Stderr = &escaper{w: env.Stderr}
 	global := s.flags("twofold")
 	rest, err := parseUntilCommand(global, args)
 	if err != nil {
@@ -102,7 +105,7 @@ func Run(args []string, env Env) int {
 	name := rest[0]
 	switch name {
 	case "help", "-h", "--help":
-		fmt.Fprint(env.Stdout, usage)
+		fmt.Fprint(s.env.Stdout, usage)
 		return ExitOK
 	}
 	cmd, ok := commands[name]
@@ -130,14 +133,13 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 			break
 		}
 	}
-	defer func() { positional = append(positional, tail...) }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, usagef("%v", err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return positional, nil
+			return append(positional, tail...), nil
 		}
 		if args[0] == "-" || !strings.HasPrefix(args[0], "-") {
 			positional = append(positional, args[0])

@@ -43,7 +43,7 @@ func runList(s *session, args []string) error {
 		out = append(out, listEntry{a.ID, a.Issuer, a.Name, string(a.Kind), string(a.Algorithm), a.Digits, a.Period, a.Counter, a.Warning})
 	}
 	if *asJSON {
-		return writeJSON(s.env.Stdout, out)
+		return writeJSON(s.jsonOut, out)
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tISSUER\tNAME\tTYPE\tDETAILS")
@@ -109,7 +109,7 @@ func runCode(s *session, args []string) error {
 		return fmt.Errorf("no account matches %q", query)
 	}
 	if *asJSON {
-		return writeJSON(s.env.Stdout, out)
+		return writeJSON(s.jsonOut, out)
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
 	for _, e := range out {

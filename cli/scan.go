@@ -35,7 +35,7 @@ func runScan(s *session, args []string) error {
 		return err
 	}
 	failed := 0
-	enc := json.NewEncoder(s.env.Stdout)
+	enc := json.NewEncoder(s.jsonOut)
 	for _, r := range results {
 		line := scanLine{File: r.File, Texts: r.Texts}
 		if line.Texts == nil {
@@ -93,7 +93,7 @@ func (s *session) scanPaths(paths []string) ([]scanner.FileResult, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var progress scanner.Progress
-	if f, ok := s.env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := s.rawStderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		progress = func(done, total int, _ string) {
 			fmt.Fprintf(f, "\rScanning images: %d of %d", done, total)
 			if done == total {

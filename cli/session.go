@@ -17,6 +17,9 @@ import (
 // session carries the global flags and opens the vault for a command.
 type session struct {
 	env          Env
+	jsonOut      io.Writer // the raw standard output, for JSON
+	rawStderr    io.Writer // the raw standard error, for progress on a terminal
+	weakPassword bool      // --weak-password: accept a short new password
 	vaultFlag    string
 	passwordFile string
 	path         string // resolved vault path, once known
@@ -30,6 +33,7 @@ func (s *session) flags(name string) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&s.vaultFlag, "vault", s.vaultFlag, "vault file")
 	fs.StringVar(&s.passwordFile, "password-file", s.passwordFile, "read the vault password from this file (- = stdin)")
+	fs.BoolVar(&s.weakPassword, "weak-password", s.weakPassword, "accept a new password shorter than 8 characters")
 	return fs
 }
 
@@ -152,12 +156,27 @@ func (s *session) password(file, prompt string) ([]byte, error) {
 	return pw, nil
 }
 
-// newPassword reads a new password: from file, or typed twice.
+// newPassword reads a new password: from file, or typed twice. A vault
+// or backup password must pass accounts.CheckNewPassword, as in the app,
+// unless --weak-password says a script knows better.
 func (s *session) newPassword(file string) ([]byte, error) {
+	pw, err := s.newSecret(file, "New password: ")
+	if err != nil {
+		return nil, err
+	}
+	if err := accounts.CheckNewPassword(string(pw)); err != nil && !s.weakPassword {
+		clear(pw)
+		return nil, fmt.Errorf("%w (or give --weak-password); nothing was changed", err)
+	}
+	return pw, nil
+}
+
+// newSecret reads a new password or secret: from file, or typed twice.
+func (s *session) newSecret(file, prompt string) ([]byte, error) {
 	if file != "" {
 		return s.password(file, "")
 	}
-	pw, err := s.password("", "New vault password: ")
+	pw, err := s.password("", prompt)
 	if err != nil {
 		return nil, err
 	}

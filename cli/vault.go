@@ -10,7 +10,7 @@ import (
 
 func runVault(s *session, args []string) error {
 	if len(args) == 0 {
-		return usagef("vault wants info, protect or unprotect")
+		return usagef("vault wants info, protect, unprotect or forget-copies")
 	}
 	switch args[0] {
 	case "info":
@@ -19,6 +19,8 @@ func runVault(s *session, args []string) error {
 		return vaultProtect(s, args[1:])
 	case "unprotect":
 		return vaultUnprotect(s, args[1:])
+	case "forget-copies":
+		return vaultForgetCopies(s, args[1:])
 	}
 	return usagef("unknown vault command %q", args[0])
 }
@@ -154,6 +156,7 @@ func vaultProtect(s *session, args []string) error {
 	}
 	if had {
 		fmt.Fprintln(s.env.Stdout, "Changed the vault's password.")
+		s.afterRekey(v)
 	} else {
 		fmt.Fprintf(s.env.Stdout, "The vault now also opens with %s.\n", describeSlot(slot))
 	}
@@ -170,7 +173,7 @@ func vaultUnprotect(s *session, args []string) error {
 		return err
 	}
 	defer v.Close()
-	gone, err := v.RemoveSlot(slot)
+	err = v.RemoveSlot(slot)
 	if errors.Is(err, accounts.ErrLastSlot) {
 		return fmt.Errorf("%s is the only way to open the vault, so it stays; add another first (e.g. 'twofold vault protect --password')", describeSlot(slot))
 	}
@@ -180,14 +183,42 @@ func vaultUnprotect(s *session, args []string) error {
 	if err := v.Save(); err != nil {
 		return err
 	}
-	if slot == accounts.SlotKeyring {
-		for _, st := range gone {
-			if err := accounts.ForgetKeyring(st); err != nil {
-				fmt.Fprintf(s.env.Stderr, "twofold: the keyring item could not be deleted (%v); the vault no longer uses it.\n", err)
-			}
-		}
-	}
 	fmt.Fprintf(s.env.Stdout, "The vault no longer opens with %s; it opens with %s.\n", describeSlot(slot), strings.Join(v.Slots(), ", "))
+	s.afterRekey(v)
+	return nil
+}
+
+// afterRekey tells what a new data key leaves behind: keyring items that
+// could not be deleted, and the earlier copies, which still open the old
+// way until 'twofold vault forget-copies' deletes them.
+func (s *session) afterRekey(v *accounts.Vault) {
+	if err := v.Forgotten(); err != nil {
+		fmt.Fprintf(s.env.Stderr, "twofold: an old keyring item could not be deleted (%v); the vault no longer uses it.\n", err)
+	}
+	if n := v.KeptGenerations(); n > 0 {
+		fmt.Fprintf(s.env.Stdout, "The vault has a new key. The earlier copies kept beside it (%d) still open the old way: 'twofold vault forget-copies' deletes them.\n", n)
+	}
+}
+
+func vaultForgetCopies(s *session, args []string) error {
+	fs := s.flags("vault forget-copies")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("vault forget-copies takes no arguments")
+	}
+	v, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	n, err := v.ForgetGenerations()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.env.Stdout, "Deleted the earlier copies of the vault (%d).\n", n)
 	return nil
 }
 

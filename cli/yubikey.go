@@ -148,7 +148,7 @@ func yubikeyList(s *session, k *hardware.Session, asJSON bool) error {
 		for _, c := range codes {
 			out = append(out, keyCred{Name: c.Name, Issuer: c.Issuer, Account: c.Account, Type: string(c.Kind), Period: c.Period, Touch: c.Touch})
 		}
-		return json.NewEncoder(s.env.Stdout).Encode(out)
+		return json.NewEncoder(s.jsonOut).Encode(out)
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tDETAILS")
@@ -202,7 +202,7 @@ func yubikeyCode(s *session, k *hardware.Session, pos []string, asJSON bool) err
 		for _, c := range codes {
 			out = append(out, keyCred{Name: c.Name, Issuer: c.Issuer, Account: c.Account, Type: string(c.Kind), Period: c.Period, Touch: c.Touch, Code: c.Code})
 		}
-		return json.NewEncoder(s.env.Stdout).Encode(out)
+		return json.NewEncoder(s.jsonOut).Encode(out)
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
 	for _, c := range codes {
@@ -284,7 +284,7 @@ func yubikeyPassword(s *session, k *hardware.Session, pos []string, newFile stri
 		fmt.Fprintf(s.env.Stdout, "The OATH password of %s is cleared.\n", k.Name())
 		return nil
 	}
-	pw, err := s.newPassword(newFile)
+	pw, err := s.newSecret(newFile, "New password of the key: ")
 	if err != nil {
 		return err
 	}

@@ -399,12 +399,7 @@ func (g *gui) createVault(then func()) {
 		}
 		return nil
 	}
-	pw.Validator = func(s string) error {
-		if len(s) < 8 {
-			return errors.New("use at least 8 characters")
-		}
-		return nil
-	}
+	pw.Validator = accounts.CheckNewPassword
 	msg := widget.NewLabel("No system keyring is reachable, so Twofold will protect your accounts with a password. You will type it when Twofold starts.")
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewForm("Choose a vault password", "Create", "Cancel", []*widget.FormItem{

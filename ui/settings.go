@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"os"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -188,12 +189,7 @@ func (g *gui) protection() string {
 // setPassword adds or changes the vault's password slot.
 func (g *gui) setPassword(done func()) {
 	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	pw.Validator = func(s string) error {
-		if len(s) < 8 {
-			return errors.New("use at least 8 characters")
-		}
-		return nil
-	}
+	pw.Validator = accounts.CheckNewPassword
 	again.Validator = func(s string) error {
 		if s != pw.Text {
 			return errors.New("the two passwords differ")
@@ -206,6 +202,7 @@ func (g *gui) setPassword(done func()) {
 		if !ok || pw.Validate() != nil || again.Validate() != nil {
 			return
 		}
+		changed := slices.Contains(g.vault.Slots(), accounts.SlotPassword)
 		if err := g.vault.AddSlot(accounts.SlotPassword, &accounts.PasswordSlot{Password: []byte(pw.Text)}); err != nil {
 			g.main.showError(err)
 			return
@@ -215,6 +212,36 @@ func (g *gui) setPassword(done func()) {
 			return
 		}
 		done()
+		if err := g.vault.Forgotten(); err != nil {
+			g.main.showError(fmt.Errorf("an old keyring item could not be deleted (the vault no longer uses it): %w", err))
+		}
+		if n := g.vault.KeptGenerations(); changed && n > 0 {
+			g.offerForgetCopies(n)
+			return
+		}
 		g.main.toast("The vault password is set. Twofold will ask for it at start and after locking.")
 	}, g.win)
+}
+
+// offerForgetCopies follows a password change: the vault has a new key,
+// but the earlier copies kept beside it still open with the old password.
+func (g *gui) offerForgetCopies(n int) {
+	msg := fmt.Sprintf("The password is changed and the vault has a new key. The %d earlier copies kept beside it (for going back after a mistake) still open with the old password.\n\nDelete them?", n)
+	if n == 1 {
+		msg = "The password is changed and the vault has a new key. The earlier copy kept beside it (for going back after a mistake) still opens with the old password.\n\nDelete it?"
+	}
+	d := dialog.NewConfirm("Earlier copies", msg, func(ok bool) {
+		if !ok {
+			g.main.toast("Password changed. The earlier copies are kept.")
+			return
+		}
+		if _, err := g.vault.ForgetGenerations(); err != nil {
+			g.main.showError(err)
+			return
+		}
+		g.main.toast("Password changed. The earlier copies are deleted.")
+	}, g.win)
+	d.SetConfirmText("Delete")
+	d.SetDismissText("Keep")
+	d.Show()
 }
