@@ -22,6 +22,7 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"twofold/internal/bounded"
+	"twofold/internal/securefile"
 )
 
 // The vault file (docs/vault-format.md is the full description):
@@ -380,7 +381,7 @@ func (v *Vault) ForgetGenerations() (int, error) {
 			return n, fmt.Errorf("delete an earlier copy: %w", err)
 		}
 	}
-	syncDir(filepath.Dir(v.path))
+	securefile.SyncDir(filepath.Dir(v.path))
 	return n, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"twofold/accounts"
+	"twofold/internal/securefile"
 	"twofold/qrimage"
 	"twofold/scanner"
 )
@@ -73,43 +74,10 @@ func write(format Format, accts []*accounts.Account, out string, opt Options) ([
 		return nil, err
 	}
 	defer clear(data)
-	if err := writeFile(out, data); err != nil {
+	if err := securefile.Write(out, data); err != nil {
 		return nil, err
 	}
 	return []string{out}, nil
-}
-
-// writeFile writes a file holding secrets: mode 0600, whole or not at
-// all (a temporary file beside it, synced, then renamed).
-func writeFile(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // namedPayload is one QR code to draw: its file name and contents.
@@ -173,7 +141,7 @@ func writeImages(dir string, files []namedPayload) ([]string, error) {
 			return written, err
 		}
 		p := filepath.Join(dir, f.name)
-		if err := writeFile(p, b.Bytes()); err != nil {
+		if err := securefile.Write(p, b.Bytes()); err != nil {
 			return written, err
 		}
 		written = append(written, p)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/securefile"
 	"twofold/qrimage"
 )
 
@@ -37,11 +39,7 @@ func (m *mainView) showQR(a *accounts.Account) {
 				if err != nil || w == nil {
 					return
 				}
-				err = qrimage.Write(w, a.URI(), format, 8)
-				if cerr := w.Close(); err == nil {
-					err = cerr
-				}
-				if err != nil {
+				if err := saveQR(w, a, format); err != nil {
 					m.showError(err)
 					return
 				}
@@ -58,6 +56,20 @@ func (m *mainView) showQR(a *accounts.Account) {
 	d := dialog.NewCustom("QR code of "+a.Label(), "Close", container.NewVBox(pic, warn, buttons), m.g.win)
 	d.Resize(m.g.fit(420, 460))
 	d.Show()
+}
+
+// saveQR writes a's QR code where the file dialog chose. Fyne's writer
+// would make the file 0644: it is closed unused and the file written as
+// every file holding a secret is, 0600.
+func saveQR(w fyne.URIWriteCloser, a *accounts.Account, format string) error {
+	path := w.URI().Path()
+	w.Close()
+	var b bytes.Buffer
+	defer func() { clear(b.Bytes()) }()
+	if err := qrimage.Write(&b, a.URI(), format, 8); err != nil {
+		return err
+	}
+	return securefile.Write(path, b.Bytes())
 }
 
 func fileName(s string) string {

@@ -1,0 +1,6 @@
+package securefile
+
+import "runtime"
+
+// Windows has no Unix file modes to check.
+var runtimeHasModes = runtime.GOOS != "windows"
