@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"twofold/accounts"
+	"twofold/internal/hostile"
 	"twofold/internal/testenv"
 )
 
@@ -204,36 +205,25 @@ func TestGUISmoke(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(1500 * time.Millisecond) // let it draw and tick
-	select {
-	case err := <-exited:
-		exited <- err
-		t.Fatalf("the app exited after showing its window: %v\n%s", err, stderr.String())
-	default:
-	}
+	// Wait until the window has drawn (a busy machine may take seconds),
+	// and check it is still up then.
 	shot := filepath.Join(dir, "screen.png")
-	if out, err := exec.Command(importCmd, "-window", "root", shot).CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v: %s", err, out)
-	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	colours := map[[3]uint32]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			colours[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+	colours := 0
+	poll := time.NewTicker(200 * time.Millisecond)
+	defer poll.Stop()
+	for deadline := time.Now().Add(60 * time.Second); ; <-poll.C {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("the app exited after showing its window: %v\n%s", err, stderr.String())
+		default:
 		}
-	}
-	if len(colours) < 20 {
-		t.Errorf("the screen has only %d colours: the window drew nothing", len(colours))
+		if colours = screenColours(t, importCmd, shot); colours >= 20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen has only %d colours after 60 s: the window drew nothing", colours)
+		}
 	}
 	// A second start on the same vault brings this window forward and
 	// exits, rather than opening a window that cannot open the vault.
@@ -265,5 +255,84 @@ func TestGUISmoke(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "JRZCL47CMXVOQMNPZR2F7J4RGI") {
 		t.Error("the GUI logged a secret")
+	}
+}
+
+// screenColours takes a screenshot and counts the colours on it.
+func screenColours(t *testing.T, importCmd, shot string) int {
+	t.Helper()
+	if out, err := exec.Command(importCmd, "-window", "root", shot).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v: %s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	colours := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colours[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+		}
+	}
+	return len(colours)
+}
+
+// TestTerminal runs the binary under a pseudo-terminal (util-linux's
+// script): a secret given as an argument gets a warning there and
+// nowhere else, and labels carrying escape sequences reach the terminal
+// escaped, while --json stays exact.
+func TestTerminal(t *testing.T) {
+	scriptCmd := testenv.Tool(t, "script")
+	dir := t.TempDir()
+	bin := buildBinary(t)
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("terminal test\n"), 0o600)
+	env := append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(dir, "no-bus"))
+	c := &cliRun{t: t, bin: bin, env: env}
+	c.run("", "vault", "protect", "--password", "--password-file", pw)
+	inTerminal := func(args ...string) string {
+		t.Helper()
+		line := bin
+		for _, a := range args {
+			line += " '" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		cmd := exec.Command(scriptCmd, "-qec", line, "/dev/null")
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", line, err, out)
+		}
+		return string(out)
+	}
+	const warning = "Warning: a secret on the command line is visible to other users"
+	out := inTerminal("add", "--password-file", pw, "otpauth://totp/Argv:bob?secret=JBSWY3DPEHPK3PXP&issuer=Argv")
+	if !strings.Contains(out, warning) || !strings.Contains(out, "twofold add -") {
+		t.Errorf("no warning about a secret in argv on a terminal:\n%s", out)
+	}
+	if out := c.run("", "add", "--password-file", pw, "--secret", "JBSWY3DPEHPK3PXQ", "--issuer", "Script", "--name", "s"); strings.Contains(c.stderr.String(), warning) {
+		t.Errorf("a script was warned:\n%s%s", out, c.stderr.String())
+	}
+
+	c.run(hostile.EscapeLabel+"\n", "add", "--password-file", pw, "-")
+	for _, args := range [][]string{{"list"}, {"code"}} {
+		out := inTerminal(append(args, "--password-file", pw)...)
+		if strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `\x1b[2J`) {
+			t.Errorf("%s: escape sequences reach the terminal raw:\n%q", args[0], out)
+		}
+	}
+	var list []struct{ Issuer, Name string }
+	if err := json.Unmarshal(c.run("", "list", "--json", "--password-file", pw), &list); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := accounts.ParseURI(hostile.EscapeLabel)
+	if len(list) != 3 || list[2].Issuer != want.Issuer || list[2].Name != want.Name {
+		t.Errorf("list --json changed the label: %+v, want %q %q", list, want.Issuer, want.Name)
 	}
 }

@@ -194,6 +194,9 @@ func runAdd(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
+	if (*secret != "" && *secret != "-") || (!*image && len(pos) > 0 && pos[0] != "-") {
+		s.warnSecretInArgs("twofold add -")
+	}
 	var found []*accounts.Account
 	var problems []string
 	switch {

@@ -190,6 +190,15 @@ func (s *session) newSecret(file, prompt string) ([]byte, error) {
 	return pw, nil
 }
 
+// warnSecretInArgs tells a person at a terminal that a secret given as
+// an argument is visible to every local user (ps, /proc) and shows the
+// form that reads it from standard input instead. Scripts are not told.
+func (s *session) warnSecretInArgs(stdinForm string) {
+	if f, ok := s.rawStderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(s.env.Stderr, "Warning: a secret on the command line is visible to other users of this computer (ps); next time pipe it in: %s\n", stdinForm)
+	}
+}
+
 // stdinLines reads the non-empty lines of standard input.
 func (s *session) stdinLines() ([]string, error) {
 	if s.stdinUsed {

@@ -220,6 +220,9 @@ func yubikeyCode(s *session, k *hardware.Session, pos []string, asJSON bool) err
 }
 
 func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also string) error {
+	if uri != "-" {
+		s.warnSecretInArgs("twofold yubikey add -")
+	}
 	if uri == "-" {
 		lines, err := s.stdinLines()
 		if err != nil {

@@ -193,4 +193,4 @@ var BadOTPAuth = []string{
 
 // EscapeLabel is an otpauth link whose issuer and name carry terminal
 // escape sequences (clear the screen, retitle the window, move the cursor).
-const EscapeLabel = "otpauth://totp/%1B%5B2J%1B%5DO;pwned%07Evil:bob%1B%5BA%0D?secret=" + Secret + "&issuer=%1B%5B2J%1B%5D0;pwned%07Evil"
+const EscapeLabel = "otpauth://totp/%1B%5B2J%1B%5D0%3Bpwned%07Evil:bob%1B%5BA%0D?secret=" + Secret + "&issuer=%1B%5B2J%1B%5D0%3Bpwned%07Evil"
