@@ -36,6 +36,11 @@ func readPortalFile(uri string) (image.Image, error) {
 	if err != nil || u.Scheme != "file" {
 		return nil, fmt.Errorf("%w: the desktop portal gave no file", ErrNoScreen)
 	}
+	// The portal writes a new regular file for us; anything else (a link,
+	// a device) is neither read nor deleted.
+	if st, err := os.Lstat(u.Path); err != nil || !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: the desktop portal's screenshot is not a file", ErrNoScreen)
+	}
 	defer os.Remove(u.Path)
 	f, err := os.Open(u.Path)
 	if err != nil {

@@ -93,6 +93,18 @@ func (m *mainView) rememberAccess(k hardware.Key, access []byte) {
 	})
 }
 
+// forgetAccess forgets a key's password on this computer and in the
+// running app: its codes stay hidden until the password is typed again.
+func (m *mainView) forgetAccess(sec *keySection) {
+	m.rememberAccess(sec.key, nil)
+	m.broker.Forget(sec.key.Serial)
+	if sec.key.Protected {
+		sec.err, sec.creds, sec.asked = hardware.ErrPasswordNeeded, nil, true
+		m.refilter()
+	}
+	m.toast("Forgot the password of " + sec.key.Name() + ": Twofold asks for it again to show its codes.")
+}
+
 // withVault runs change on the vault, creating it first if there is
 // none, and shows its error.
 func (m *mainView) withVault(change func(*accounts.Vault) error) {
@@ -136,10 +148,7 @@ func (m *mainView) keyMenu(sec *keySection) {
 		}
 	}
 	if m.remembered(k) {
-		actions = append(actions, button("Forget the remembered password", theme.VisibilityOffIcon(), func() {
-			m.rememberAccess(k, nil)
-			m.toast("Twofold will ask for the password of " + k.Name() + " next time.")
-		}))
+		actions = append(actions, button("Forget the remembered password", theme.VisibilityOffIcon(), func() { m.forgetAccess(sec) }))
 	}
 	reset := button("Reset the accounts on this key…", theme.DeleteIcon(), func() { m.resetKey(sec) })
 	reset.Importance = widget.DangerImportance

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,6 +26,9 @@ type mainView struct {
 	content fyne.CanvasObject
 	stopCh  chan struct{}
 	toastAt time.Time
+	// clipChecks counts the clipboard clears that have run (whether or
+	// not they found the copied text still there), for tests to wait on.
+	clipChecks atomic.Int64
 
 	// The plugged-in keys (yubikey.go).
 	broker   *hardware.Broker
@@ -169,20 +173,28 @@ func (m *mainView) copy(a *accounts.Account) {
 
 // copyCode puts the code of the account called label on the clipboard.
 func (m *mainView) copyCode(label, code string) {
+	m.copySecret(code, "Copied the code for "+label)
+}
+
+// copySecret puts a code or recovery code on the clipboard and clears it
+// after the delay the user chose, if it still holds it; said is the
+// toast's first words.
+func (m *mainView) copySecret(text, said string) {
 	m.g.touch()
 	clip := m.g.app.Clipboard()
-	clip.SetContent(code)
+	clip.SetContent(text)
 	delay := m.g.settings.clipDelay
 	if delay <= 0 {
-		m.toast("Copied the code for " + label + ".")
+		m.toast(said + ".")
 		return
 	}
-	m.toast("Copied the code for " + label + "; the clipboard clears in " + delay.String() + ".")
+	m.toast(said + "; the clipboard clears in " + delay.String() + ".")
 	time.AfterFunc(delay, func() {
 		do(func() {
-			if clip.Content() == code {
+			if clip.Content() == text {
 				clip.SetContent("")
 			}
+			m.clipChecks.Add(1)
 		})
 	})
 }

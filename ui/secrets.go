@@ -115,8 +115,7 @@ func (m *mainView) recoveryCodes(a *accounts.Account, save func() error) fyne.Ca
 				fill()
 			}
 			cp := newIconButton(theme.ContentCopyIcon(), "Copy this recovery code", func() {
-				m.g.app.Clipboard().SetContent(rc.Code)
-				m.toast("Copied a recovery code.")
+				m.copySecret(rc.Code, "Copied a recovery code")
 			})
 			box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(used, cp), code))
 		}

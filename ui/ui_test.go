@@ -62,7 +62,7 @@ func keys(m map[string]*widget.Label) string {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		ok := false
 		pump()
 		fyne.DoAndWait(func() { ok = cond() })
@@ -166,14 +166,22 @@ func TestCopyAndClipboardClear(t *testing.T) {
 	waitFor(t, "the clipboard to be cleared", func() bool { return clip.Content() == "" })
 
 	// Something else copied since is left alone.
+	checks := g.main.clipChecks.Load()
 	fyne.DoAndWait(func() { g.main.copy(g.main.list.accts[0]) })
 	fyne.DoAndWait(func() { clip.SetContent("the user's own text") })
-	time.Sleep(300 * time.Millisecond)
-	pump()
+	waitFor(t, "the clipboard clear to run", func() bool { return g.main.clipChecks.Load() > checks })
 	fyne.DoAndWait(func() { first = clip.Content() })
 	if first != "the user's own text" {
 		t.Errorf("the clear removed the user's own clipboard: %q", first)
 	}
+
+	// A copied recovery code is cleared as a code is.
+	fyne.DoAndWait(func() { g.main.copySecret("RECOVERY-1234", "Copied a recovery code") })
+	fyne.DoAndWait(func() { first = clip.Content() })
+	if first != "RECOVERY-1234" {
+		t.Fatalf("clipboard holds %q, want the recovery code", first)
+	}
+	waitFor(t, "the recovery code to be cleared", func() bool { return clip.Content() == "" })
 }
 
 func TestHOTPNextPersists(t *testing.T) {

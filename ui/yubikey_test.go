@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -234,6 +235,19 @@ func TestYubiKey(t *testing.T) {
 	waitFor(t, "the new account in the key's section", func() bool {
 		return slices.ContainsFunc(g.main.list.items, func(it listItem) bool { return it.on != nil && it.acct.Label() == "N0C: web" })
 	})
+
+	// Forgetting the remembered password forgets it in the running app
+	// too: read again, the key is locked.
+	fyne.DoAndWait(func() { g.main.forgetAccess(g.main.keys[0]) })
+	if k := g.vault.Known(424242); k != nil && len(k.AccessKey) != 0 {
+		t.Error("the vault still remembers the key's password")
+	}
+	fyne.DoAndWait(func() { g.main.readKey(g.main.keys[0]) })
+	waitFor(t, "the key read again", func() bool { return !g.main.keys[0].busy })
+	waitFor(t, "the key locked", func() bool { return labels(w.Content())["Locked: click to enter its password"] != nil })
+	if err := g.main.keys[0].err; !errors.Is(err, hardware.ErrPasswordNeeded) {
+		t.Errorf("after forgetting its password the key reads with %v", err)
+	}
 
 	// Pulled out: the section goes.
 	plug.Unplug()

@@ -43,11 +43,18 @@ func Call(method string, timeout time.Duration, opts map[string]dbus.Variant, ar
 	}
 	defer conn.Close()
 
+	// Only the portal may answer: any client on the bus can emit a
+	// Response signal on our request's path (naming a file for us to read
+	// and delete), so answers are taken from the portal's unique name only.
+	var owner string
+	if err := conn.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, Name).Store(&owner); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
 	var tok [8]byte
 	rand.Read(tok[:])
 	token := "twofold" + hex.EncodeToString(tok[:])
 	reqPath := RequestPath(conn.Names()[0], token)
-	if err := conn.AddMatchSignal(dbus.WithMatchObjectPath(reqPath), dbus.WithMatchInterface(requestIface), dbus.WithMatchMember("Response")); err != nil {
+	if err := conn.AddMatchSignal(dbus.WithMatchSender(owner), dbus.WithMatchObjectPath(reqPath), dbus.WithMatchInterface(requestIface), dbus.WithMatchMember("Response")); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	signals := make(chan *dbus.Signal, 4)
@@ -68,7 +75,7 @@ func Call(method string, timeout time.Duration, opts map[string]dbus.Variant, ar
 	for {
 		select {
 		case sig := <-signals:
-			if sig.Name != ResponseName || (sig.Path != handle && sig.Path != reqPath) || len(sig.Body) < 2 {
+			if sig.Sender != owner || sig.Name != ResponseName || (sig.Path != handle && sig.Path != reqPath) || len(sig.Body) < 2 {
 				continue
 			}
 			code, _ := sig.Body[0].(uint32)

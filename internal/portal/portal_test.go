@@ -20,7 +20,16 @@ func TestCall(t *testing.T) {
 		t.Errorf("without a portal: %v, want ErrUnavailable", err)
 	}
 	var code atomic.Uint32
+	// Another client on the bus answers first, naming its own file: the
+	// answer must come from the portal only.
+	forger, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forger.Close()
 	testenv.Portal(t, func(m string, opts map[string]dbus.Variant) (uint32, map[string]dbus.Variant) {
+		path, _ := opts[testenv.RequestPathOption].Value().(dbus.ObjectPath)
+		forger.Emit(path, portal.ResponseName, uint32(0), map[string]dbus.Variant{"uris": dbus.MakeVariant([]string{"file:///forged"})})
 		multiple, _ := opts["multiple"].Value().(bool)
 		return code.Load(), map[string]dbus.Variant{"uris": dbus.MakeVariant([]string{m}), "multiple": dbus.MakeVariant(multiple)}
 	})

@@ -38,6 +38,10 @@ func Portal(t testing.TB, answer PortalAnswer) {
 	t.Cleanup(func() { conn.ReleaseName(portal.Name) })
 }
 
+// RequestPathOption is the option under which the stand-in portal hands
+// its answer function the request's object path.
+const RequestPathOption = "twofold-test-request-path"
+
 type fakePortal struct {
 	conn   *dbus.Conn
 	answer PortalAnswer
@@ -46,6 +50,8 @@ type fakePortal struct {
 func (p *fakePortal) reply(sender dbus.Sender, method string, opts map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
 	token, _ := opts["handle_token"].Value().(string)
 	path := portal.RequestPath(string(sender), token)
+	// Not in the real portal's options: lets a test forge a response.
+	opts[RequestPathOption] = dbus.MakeVariant(path)
 	code, results := p.answer(method, opts)
 	go func() {
 		time.Sleep(50 * time.Millisecond) // the user takes a moment
