@@ -102,6 +102,13 @@ type Session struct {
 	version [3]byte
 }
 
+// Bounds on one answer a key gives in parts (61xx, then SEND REMAINING):
+// a full key's CALCULATE ALL is a few KB in a few parts.
+const (
+	maxRounds   = 256
+	maxResponse = 64 << 10
+)
+
 func (s *Session) send(ins, p1, p2 byte, data []byte) ([]byte, error) {
 	apdu := []byte{0x00, ins, p1, p2}
 	if len(data) > 0 {
@@ -112,7 +119,10 @@ func (s *Session) send(ins, p1, p2 byte, data []byte) ([]byte, error) {
 		apdu = append(apdu, data...)
 	}
 	var out []byte
-	for {
+	for round := 0; ; round++ {
+		if round > maxRounds || len(out) > maxResponse {
+			return nil, fmt.Errorf("%s keeps answering \"more data\" (%d bytes in %d answers): it does not follow the OATH protocol", s.Key.Name(), len(out), round)
+		}
 		resp, err := s.t.transmit(apdu)
 		if err != nil {
 			return nil, err
@@ -127,6 +137,9 @@ func (s *Session) send(ins, p1, p2 byte, data []byte) ([]byte, error) {
 		}
 		body, sw1, sw2 := resp[:len(resp)-2], resp[len(resp)-2], resp[len(resp)-1]
 		out = append(out, body...)
+		if sw1 == ykoath.SWMoreData && len(body) == 0 && round > 0 {
+			return nil, fmt.Errorf("%s answered \"more data\" without sending any: it does not follow the OATH protocol", s.Key.Name())
+		}
 		if sw1 == ykoath.SWMoreData {
 			apdu = []byte{0x00, ykoath.InsSendRemaining, 0, 0}
 			continue

@@ -167,16 +167,14 @@ func TestYkmanAgrees(t *testing.T) {
 	if out := run("oath", "accounts", "list"); !strings.Contains(out, "60/Bank:bob") || !strings.Contains(out, "Example:alice") {
 		t.Errorf("ykman lists:\n%s", out)
 	}
-	// ykman computes at the current time: compare within one window.
+	// ykman computes at the current time, somewhere between these two:
+	// its code is oathtool's for the window at one end or the other.
 	now := time.Now()
-	if now.Unix()%60 > 55 {
-		time.Sleep(6 * time.Second)
-		now = time.Now()
-	}
 	out := run("oath", "accounts", "code", "Bank")
+	after := time.Now()
 	want := oathtool(t, testAccounts()[1], now)
-	if !strings.Contains(out, want) {
-		t.Errorf("ykman's code for Bank:bob is not oathtool's %s:\n%s", want, out)
+	if alt := oathtool(t, testAccounts()[1], after); !strings.Contains(out, want) && !strings.Contains(out, alt) {
+		t.Errorf("ykman's code for Bank:bob is neither of oathtool's %s and %s:\n%s", want, alt, out)
 	}
 	s = openKey(t, reader)
 	codes, err := s.CalculateAll(now)
@@ -332,10 +330,7 @@ func TestManyCredentialsNeedSendRemaining(t *testing.T) {
 // TestWatch: a key shows up when plugged in and goes when pulled out.
 func TestWatch(t *testing.T) {
 	addr, reader := testenv.VPCD(t, 0)
-	// pcscd polls vpcd about every 0.44 s: a card pulled out by the
-	// previous test and this one plugged in between two polls would look
-	// like no change at all. Let it see the reader empty first.
-	time.Sleep(time.Second)
+	waitReaderEmpty(t, reader)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	seen := make(chan []hardware.Key, 16)
