@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"twofold/internal/hostile"
 )
 
 func TestParseMigrationPublished(t *testing.T) {
@@ -157,17 +158,24 @@ func FuzzParseMigration(f *testing.F) {
 	uris, _ := EncodeMigration(testAccounts(5), 10)
 	f.Add(uris[0])
 	f.Add("otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC")
+	f.Add(hostile.TransferURI(2147483647))
+	f.Add(hostile.TransferURI(100))
 	f.Fuzz(func(t *testing.T, s string) {
 		b, err := ParseMigration(s)
 		if b == nil {
 			return
 		}
+		if b.Size > MaxTransferParts || b.Index >= b.Size {
+			t.Fatalf("part %d of %d came through", b.Index, b.Size)
+		}
 		for _, a := range b.Accounts {
 			if err := a.Validate(); err != nil {
 				t.Fatalf("decoded an invalid account: %v", err)
 			}
+			if err != nil && len(a.Secret) >= 5 && strings.Contains(err.Error(), EncodeSecret(a.Secret)) {
+				t.Fatalf("the error shows a secret: %v", err)
+			}
 		}
-		_ = err
 	})
 }
 

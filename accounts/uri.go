@@ -72,7 +72,7 @@ func parseURI(raw string) (*Account, error) {
 		if strings.EqualFold(u.Scheme, "otpauth-migration") {
 			return nil, fieldErr("URI", "it is a Google Authenticator transfer code; read it with ParseMigration")
 		}
-		return nil, fieldErr("scheme", "%q is not otpauth", u.Scheme)
+		return nil, fieldErr("scheme", "%s is not otpauth", quoted(u.Scheme))
 	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
@@ -88,7 +88,7 @@ func parseURI(raw string) (*Account, error) {
 	case "steam":
 		a.Kind = Steam
 	default:
-		return nil, fieldErr("type", "%q is not totp, hotp or steam", u.Host)
+		return nil, fieldErr("type", "%s is not totp, hotp or steam", quoted(u.Host))
 	}
 	if strings.EqualFold(q.Get("encoder"), "steam") {
 		a.Kind = Steam
@@ -127,7 +127,7 @@ func parseURI(raw string) (*Account, error) {
 		case "SHA512":
 			a.Algorithm = SHA512
 		default:
-			return nil, fieldErr("algorithm", "%q is not SHA1, SHA256 or SHA512", v)
+			return nil, fieldErr("algorithm", "%s is not SHA1, SHA256 or SHA512", quoted(v))
 		}
 	}
 	if a.Digits, err = intParam(q, "digits", a.Digits); err != nil {
@@ -144,7 +144,7 @@ func parseURI(raw string) (*Account, error) {
 	if a.Kind == HOTP && q.Has("counter") {
 		c, err := strconv.ParseUint(strings.TrimSpace(q.Get("counter")), 10, 64)
 		if err != nil {
-			return nil, fieldErr("counter", "%q is not a whole number of 0 or more", q.Get("counter"))
+			return nil, fieldErr("counter", "%s is not a whole number of 0 or more", quoted(q.Get("counter")))
 		}
 		a.Counter = c
 	}
@@ -201,7 +201,7 @@ func intParam(q url.Values, key string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, fieldErr(key, "%q is not a whole number", v)
+		return 0, fieldErr(key, "%s is not a whole number", quoted(v))
 	}
 	return n, nil
 }
@@ -242,4 +242,14 @@ func (a *Account) URI() string {
 		b.WriteString(url.QueryEscape(string(cd)))
 	}
 	return b.String()
+}
+
+// quoted shows a value in an error when it is short and cannot hold a
+// secret (a malformed link may put one anywhere); otherwise it only says
+// there was a value.
+func quoted(v string) string {
+	if len(v) > 16 || strings.ContainsAny(v, "=&?") || strings.Contains(strings.ToLower(v), "secret") {
+		return "the value given"
+	}
+	return strconv.Quote(v)
 }

@@ -2,12 +2,15 @@ package accounts
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
+	"net/url"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"twofold/internal/hostile"
 )
 
 // fixtureURIs reads one otpauth URI a line.
@@ -193,15 +196,49 @@ func TestURIFormat(t *testing.T) {
 	}
 }
 
+// secretParams finds the values of secret= in s, however malformed.
+func secretParams(s string) []string {
+	var out []string
+	lower := []byte(s) // ASCII-only lowering keeps the offsets
+	for i, c := range lower {
+		if 'A' <= c && c <= 'Z' {
+			lower[i] = c + 'a' - 'A'
+		}
+	}
+	for i := 0; ; {
+		j := bytes.Index(lower[i:], []byte("secret="))
+		if j < 0 {
+			return out
+		}
+		start := i + j + len("secret=")
+		end := start + strings.IndexAny(s[start:]+"&", "&#")
+		out = append(out, s[start:end])
+		if u, err := url.QueryUnescape(s[start:end]); err == nil && u != s[start:end] {
+			out = append(out, u)
+		}
+		i = start
+	}
+}
+
 func FuzzParseURI(f *testing.F) {
 	for _, line := range fixtureURIs(f, "plain.txt") {
 		f.Add(line)
 	}
 	f.Add("otpauth://totp/A:b?secret=jbsw y3dp&issuer=A&codeDisplay=%7B%7D")
 	f.Add("otpauth://hotp/%zz?counter=99999999999999999999")
+	for _, u := range append(hostile.BadOTPAuth, hostile.EscapeLabel) {
+		f.Add(u)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := ParseURI(s)
 		if err != nil {
+			// docs/cli.md promises no secret in errors: the whole value
+			// of every secret parameter, as given.
+			for _, v := range secretParams(s) {
+				if len(v) >= 8 && strings.Contains(err.Error(), v) {
+					t.Fatalf("the error shows the secret %q: %v", v, err)
+				}
+			}
 			return
 		}
 		if err := a.Validate(); err != nil {

@@ -32,25 +32,32 @@ go test -count=1 ./...
 # Fuzzing runs a number of inputs per target, not a time: a time limit
 # can end in a spurious "context deadline exceeded" failure when the
 # machine is busy (Go's fuzz coordinator, go.dev/issue/75804, fixed in
-# Go 1.27). The counts are what each target ran in about 20 s (the URI,
-# transfer and image parsers) or 5 s (the backup readers) on a 2-core
-# machine; the slowest per input (Aegis, otpauth lists) get few. FUZZTIME (a count like 1000x, or a duration) overrides
-# them all.
+# Go 1.27). Every target runs at least 100,000 inputs (FUZZ_EXECS sets
+# another count, FUZZTIME a count or a duration for all). Minimising a
+# new interesting input is capped by count too: by default it may take
+# a minute, during which nothing is fuzzed (what made earlier runs of
+# FuzzOTPAuth stall at a few thousand inputs).
 echo "== fuzz"
-fuzz() { # fuzz PACKAGE TARGET COUNT
-	go test -run='^$' -fuzz="^$2\$" -fuzztime="${FUZZTIME:-$3}" "$1"
+fuzz() { # fuzz PACKAGE TARGET
+	local out
+	if ! out=$(go test -run='^$' -fuzz="^$2\$" -fuzztime="${FUZZTIME:-${FUZZ_EXECS:-100000}x}" -fuzzminimizetime=200x "$1" 2>&1); then
+		echo "$out" >&2
+		return 1
+	fi
+	echo "$out" | grep -o 'execs: [0-9]*' | tail -1 | sed "s|^|$2: |"
 }
-fuzz ./accounts FuzzParseURI 300000x
-fuzz ./accounts FuzzParseMigration 300000x
-fuzz ./scanner FuzzReadImage 4000x
-fuzz ./backup FuzzDetect 40000x
-fuzz ./backup FuzzTwofoldBackup 5000x
-fuzz ./backup FuzzAegis 10x
-fuzz ./backup FuzzTwoFAS 60000x
-fuzz ./backup FuzzAndOTP 80000x
-fuzz ./backup FuzzBitwarden 40000x
-fuzz ./backup FuzzBitwardenCSV 60000x
-fuzz ./backup FuzzFreeOTP 25000x
-fuzz ./backup FuzzProton 50000x
-fuzz ./backup FuzzOTPAuth 4x
+fuzz ./accounts FuzzParseURI
+fuzz ./accounts FuzzParseMigration
+fuzz ./accounts FuzzDecode
+fuzz ./scanner FuzzReadImage
+fuzz ./backup FuzzDetect
+fuzz ./backup FuzzTwofoldBackup
+fuzz ./backup FuzzAegis
+fuzz ./backup FuzzTwoFAS
+fuzz ./backup FuzzAndOTP
+fuzz ./backup FuzzBitwarden
+fuzz ./backup FuzzBitwardenCSV
+fuzz ./backup FuzzFreeOTP
+fuzz ./backup FuzzProton
+fuzz ./backup FuzzOTPAuth
 echo "== all tests passed"
