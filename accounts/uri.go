@@ -61,12 +61,18 @@ func ParseURI(raw string) (*Account, error) {
 func parseURI(raw string) (*Account, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Error quotes the input, which holds the secret: drop it.
+		// url.Error quotes the input, and some of its causes quote parts
+		// of it ("invalid port \"…\""), which may hold the secret: keep
+		// only what quotes nothing but a 3-character escape.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fieldErr("URI", "%v", err)
+		var esc url.EscapeError
+		if errors.As(err, &esc) || !strings.Contains(err.Error(), `"`) {
+			return nil, fieldErr("URI", "%v", err)
+		}
+		return nil, fieldErr("URI", "it is not a valid URI")
 	}
 	if !strings.EqualFold(u.Scheme, "otpauth") {
 		if strings.EqualFold(u.Scheme, "otpauth-migration") {
