@@ -278,3 +278,41 @@ func BenchmarkDecodeJSON1000(b *testing.B) {
 		}
 	}
 }
+
+// TestVaultPathResolved: a vault reached through a symbolic link stays
+// behind the link after a save, and two paths to one vault take one lock.
+func TestVaultPathResolved(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real", "vault.twofold")
+	os.MkdirAll(filepath.Dir(real), 0o700)
+	link := filepath.Join(dir, "link.twofold")
+	if err := os.Symlink(real, link); err != nil { // dangling until the vault exists
+		t.Fatal(err)
+	}
+	p, err := VaultPath(link)
+	if err != nil || p != real {
+		t.Fatalf("VaultPath(link) = %q, %v; want %q", p, err, real)
+	}
+	v, err := Create(p, pw("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", st.Mode(), err)
+	}
+	// Another spelling of the same file: the same lock, so it waits.
+	other, _ := VaultPath(filepath.Join(dir, "real", ".", "..", "real", "vault.twofold"))
+	if other != real {
+		t.Errorf("VaultPath of another spelling = %q", other)
+	}
+	old := DefaultLockWait
+	DefaultLockWait = 100 * time.Millisecond
+	defer func() { DefaultLockWait = old }()
+	if _, err := Open(other, pw("correct horse")); !errors.Is(err, ErrInUse) {
+		t.Errorf("a second open through another path: %v, want ErrInUse", err)
+	}
+	v.Close()
+}
