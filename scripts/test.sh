@@ -22,11 +22,11 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 # The packages below the GUI build without cgo (DESIGN.md).
 CGO_ENABLED=0 go build ./accounts/... ./scanner/... ./cli/...
 
-echo "== services"
+echo "== services (at ${SECONDS}s)"
 start_services
 export TWOFOLD_TEST_SERVICES=1
 
-echo "== tests"
+echo "== tests (at ${SECONDS}s)"
 go test -count=1 ./...
 
 # Fuzzing runs a number of inputs per target, not a time: a time limit
@@ -37,7 +37,7 @@ go test -count=1 ./...
 # new interesting input is capped by count too: by default it may take
 # a minute, during which nothing is fuzzed (what made earlier runs of
 # FuzzOTPAuth stall at a few thousand inputs).
-echo "== fuzz"
+echo "== fuzz (at ${SECONDS}s)"
 fuzz() { # fuzz PACKAGE TARGET
 	local out
 	if ! out=$(go test -run='^$' -fuzz="^$2\$" -fuzztime="${FUZZTIME:-${FUZZ_EXECS:-100000}x}" -fuzzminimizetime=200x "$1" 2>&1); then
@@ -60,4 +60,4 @@ fuzz ./backup FuzzBitwardenCSV
 fuzz ./backup FuzzFreeOTP
 fuzz ./backup FuzzProton
 fuzz ./backup FuzzOTPAuth
-echo "== all tests passed"
+echo "== all tests passed in ${SECONDS}s"
