@@ -118,6 +118,9 @@ func (s *Session) send(ins, p1, p2 byte, data []byte) ([]byte, error) {
 		apdu = append(apdu, byte(len(data)))
 		apdu = append(apdu, data...)
 	}
+	// Le 00: "up to 256 bytes". Without Le, ISO 7816-4 means no answer
+	// data is wanted, and a key that reads it so answers only "61xx".
+	apdu = append(apdu, 0x00)
 	var out []byte
 	for round := 0; ; round++ {
 		if round > maxRounds || len(out) > maxResponse {
@@ -141,7 +144,7 @@ func (s *Session) send(ins, p1, p2 byte, data []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%s answered \"more data\" without sending any: it does not follow the OATH protocol", s.Key.Name())
 		}
 		if sw1 == ykoath.SWMoreData {
-			apdu = []byte{0x00, ykoath.InsSendRemaining, 0, 0}
+			apdu = []byte{0x00, ykoath.InsSendRemaining, 0, 0, 0x00}
 			continue
 		}
 		if code := uint16(sw1)<<8 | uint16(sw2); code != ykoath.SWOK {

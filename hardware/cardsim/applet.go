@@ -33,6 +33,13 @@ type Card struct {
 	pending  []byte // response data left for SEND REMAINING
 	// Touch answers whether the user touched the key; nil means always.
 	Touch func() bool
+	// StrictLe makes the key honour Le exactly as ISO 7816-4 says, as
+	// some other makes' keys do: no Le means no answer data is wanted,
+	// so an answer with data is only "61xx" (take it with SEND
+	// REMAINING, again with Le). Yubico's keys send up to 256 bytes
+	// whatever Le says.
+	StrictLe bool
+	ne       int // the answer bytes the current command asks for
 }
 
 type credential struct {
@@ -58,11 +65,24 @@ func sw(code uint16) []byte { return []byte{byte(code >> 8), byte(code)} }
 func (c *Card) Process(apdu []byte) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	resp := c.process(apdu)
+	// A strict key gives no more answer data than Ne, whatever command.
+	if n := len(resp) - 2; c.StrictLe && n > c.ne && resp[n] == 0x90 && resp[n+1] == 0x00 {
+		return c.chunk(resp[:n])
+	}
+	return resp
+}
+
+func (c *Card) process(apdu []byte) []byte {
 	if len(apdu) < 4 {
 		return sw(ykoath.SWWrongSyntax)
 	}
 	ins, p1, p2 := apdu[1], apdu[2], apdu[3]
 	data := commandData(apdu)
+	c.ne = 256
+	if c.StrictLe {
+		c.ne = expected(apdu)
+	}
 	if ins != ykoath.InsSendRemaining {
 		c.pending = nil
 	}
@@ -133,10 +153,29 @@ func commandData(apdu []byte) []byte {
 	return apdu[5:min(len(apdu), 5+n)]
 }
 
-// chunk sends at most 256 bytes and keeps the rest for SEND REMAINING,
-// as the key does for long answers (SW 61xx).
+// expected is Ne, the answer bytes a short APDU asks for: none without
+// Le, else Le (00 meaning 256).
+func expected(apdu []byte) int {
+	le := -1
+	switch {
+	case len(apdu) == 5: // case 2: header, Le
+		le = int(apdu[4])
+	case len(apdu) > 5 && apdu[4] != 0 && len(apdu) == 5+int(apdu[4])+1: // case 4: header, Lc, data, Le
+		le = int(apdu[len(apdu)-1])
+	}
+	switch le {
+	case -1:
+		return 0
+	case 0:
+		return 256
+	}
+	return le
+}
+
+// chunk sends at most Ne bytes (256 on a Yubico-like key) and keeps the
+// rest for SEND REMAINING, as the key does for long answers (SW 61xx).
 func (c *Card) chunk(data []byte) []byte {
-	const max = 256
+	max := c.ne
 	if len(data) <= max {
 		c.pending = nil
 		return append(slices.Clone(data), sw(ykoath.SWOK)...)
