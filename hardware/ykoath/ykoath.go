@@ -163,20 +163,28 @@ func Find(tlvs []TLV, tag byte) []byte {
 }
 
 // CredentialName is the name a key stores: "[period/][issuer:]name",
-// the period only for TOTP other than 30 s.
+// the period for TOTP other than 30 s, and also for 30 s when what
+// follows starts like a period ("15/Corp"): "30/15/Corp:dora" reads back
+// as issuer "15/Corp", here and in ykman, where "15/Corp:dora" would be
+// a 15 s account.
 func CredentialName(issuer, name string, totp bool, period int) string {
-	var b strings.Builder
-	if totp && period != 0 && period != DefaultPeriod {
-		b.WriteString(strconv.Itoa(period) + "/")
-	}
+	rest := name
 	if issuer != "" {
-		b.WriteString(issuer + ":")
+		rest = issuer + ":" + name
 	}
-	b.WriteString(name)
-	return b.String()
+	if period == 0 {
+		period = DefaultPeriod
+	}
+	if totp && (period != DefaultPeriod || periodLike.MatchString(rest)) {
+		return strconv.Itoa(period) + "/" + rest
+	}
+	return rest
 }
 
-var totpName = regexp.MustCompile(`^((\d+)/)?(([^:]+):)?(.+)$`)
+var (
+	totpName   = regexp.MustCompile(`^((\d+)/)?(([^:]+):)?(.+)$`)
+	periodLike = regexp.MustCompile(`^\d+/`)
+)
 
 // ParseName splits a stored name into issuer, name and period (30 unless
 // "NN/" says otherwise; 0 for HOTP).

@@ -39,6 +39,11 @@ func TestNames(t *testing.T) {
 		{"", "carol", true, 15, "15/carol"},
 		{"Netim", "dan:work", false, 0, "Netim:dan:work"},
 		{"", "erin", false, 0, "erin"},
+		// An issuer or name that starts like a period keeps its meaning.
+		{"15/Corp", "dora", true, 30, "30/15/Corp:dora"},
+		{"", "15/dora", true, 30, "30/15/dora"},
+		{"15/Corp", "dora", true, 60, "60/15/Corp:dora"},
+		{"15/Corp", "dora", false, 0, "15/Corp:dora"},
 	} {
 		if got := CredentialName(tc.issuer, tc.name, tc.totp, tc.period); got != tc.stored {
 			t.Errorf("CredentialName = %q, want %q", got, tc.stored)
