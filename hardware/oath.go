@@ -22,6 +22,8 @@ var (
 	ErrNoKey = errors.New("no YubiKey is plugged in")
 	// ErrNoService: the smart-card service is not running.
 	ErrNoService = errors.New("the smart-card service (pcscd) is not running: on Linux, install and start pcscd")
+	// ErrServiceLost: the smart-card service stopped during an operation.
+	ErrServiceLost = errors.New("the smart-card service stopped during the operation; plug the key in again")
 	// ErrRemoved: the key was pulled out during the operation.
 	ErrRemoved = errors.New("the YubiKey was pulled out before the operation finished; plug it in and try again")
 	// ErrPasswordNeeded: the OATH application is protected.

@@ -23,6 +23,11 @@ type pcscCard struct {
 
 func (c *pcscCard) transmit(apdu []byte) ([]byte, error) {
 	resp, err := c.card.Transmit(apdu)
+	// pcscd dying mid-command leaves its client with "access denied" or
+	// a broken transport rather than "service stopped".
+	if errors.Is(err, scard.ErrNoAccess) {
+		return nil, ErrServiceLost
+	}
 	return resp, pcscError(err)
 }
 
@@ -39,8 +44,10 @@ func pcscError(err error) error {
 		return err
 	}
 	switch se {
-	case scard.ErrNoService, scard.ErrServiceStopped:
+	case scard.ErrNoService:
 		return ErrNoService
+	case scard.ErrServiceStopped, scard.ErrCommError:
+		return ErrServiceLost
 	case scard.ErrRemovedCard, scard.ErrResetCard, scard.ErrNoSmartcard, scard.ErrReaderUnavailable,
 		scard.ErrUnpoweredCard, scard.ErrCommDataLost, scard.ErrUnknownReader, scard.ErrNotTransacted:
 		return ErrRemoved
