@@ -80,7 +80,11 @@ func runYubikey(s *session, args []string) error {
 // openKey opens the chosen key and, if its OATH application has a
 // password, unlocks it with --password-file or a prompt.
 func (s *session) openKey(which string) (*hardware.Session, error) {
-	k, err := hardware.Open(which)
+	return s.unlockKey(hardware.Open(which))
+}
+
+// unlockKey asks for a just opened key's password if it has one.
+func (s *session) unlockKey(k *hardware.Session, err error) (*hardware.Session, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -243,14 +247,11 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 	a := found[0]
 	keys := []*hardware.Session{k}
 	if also != "" {
-		k2, err := s.openKey(also)
+		k2, err := s.unlockKey(hardware.OpenOther(also, k))
 		if err != nil {
-			return fmt.Errorf("the second key: %w; nothing was written", err)
+			return fmt.Errorf("the second key (--also): %w; nothing was written", err)
 		}
 		defer k2.Close()
-		if k2.Reader == k.Reader {
-			return usagef("--also names the same key")
-		}
 		keys = append(keys, k2)
 	}
 	// Check every key has room before writing to any.

@@ -396,3 +396,35 @@ func TestWatch(t *testing.T) {
 	plug.Unplug()
 	waitFor(false)
 }
+
+// TestOpenOther: naming a second key while the first is open never opens
+// the first's reader again (its transaction is ours: that waited for
+// ever), so a serial that is not plugged in, or the first key's own,
+// is an answer, not a hang.
+func TestOpenOther(t *testing.T) {
+	card := cardsim.New(55556666)
+	_, reader := insert(t, card)
+	first := openKey(t, reader)
+	for which, want := range map[string]string{
+		"12345678": "no YubiKey is plugged in",
+		"55556666": "names YubiKey 55556666, the first key",
+		reader:     "the first key",
+	} {
+		done := make(chan error, 1)
+		go func() {
+			k, err := hardware.OpenOther(which, first)
+			if k != nil {
+				k.Close()
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("OpenOther(%q) = %v, want %q", which, err, want)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatalf("OpenOther(%q) is still waiting after 60 s", which)
+		}
+	}
+}

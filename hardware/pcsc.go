@@ -96,7 +96,11 @@ func Keys() ([]Key, error) { return KeysIn("") }
 // KeysIn is Keys limited to the readers whose name contains which,
 // unless which is empty or a serial number: a key in another reader is
 // not even selected, so another program's session on it is left alone.
-func KeysIn(which string) ([]Key, error) {
+func KeysIn(which string) ([]Key, error) { return keysIn(which, "") }
+
+// keysIn is KeysIn, leaving out the reader held (one whose transaction
+// this process holds: opening it again would wait for ever).
+func keysIn(which, held string) ([]Key, error) {
 	ctx, err := scard.EstablishContext()
 	if err != nil {
 		return nil, pcscError(err)
@@ -111,6 +115,9 @@ func KeysIn(which string) ([]Key, error) {
 	}
 	var keys []Key
 	for _, r := range rs {
+		if r == held {
+			continue
+		}
 		s, err := openReader(r)
 		if err != nil {
 			continue // an empty reader, or a card that is no OATH key
@@ -128,6 +135,26 @@ func Open(which string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openChosen(keys, which)
+}
+
+// OpenOther opens a second key, chosen by which as Open does, while the
+// session first is open: first's reader is not opened again (its
+// transaction is ours, so that would wait for ever), and which naming
+// first's key is an error.
+func OpenOther(which string, first *Session) (*Session, error) {
+	if which == strconv.FormatUint(uint64(first.Serial), 10) || (which != "" && strings.Contains(first.Reader, which)) {
+		return nil, fmt.Errorf("%q names %s, the first key", which, first.Name())
+	}
+	keys, err := keysIn(which, first.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return openChosen(keys, which)
+}
+
+// openChosen opens the one key of keys that which names.
+func openChosen(keys []Key, which string) (*Session, error) {
 	if len(keys) == 0 {
 		if which != "" {
 			return nil, fmt.Errorf("%w in a reader matching %q", ErrNoKey, which)
