@@ -123,7 +123,7 @@ func yubikeyInfo(s *session, which string) error {
 		}
 		if k, err := hardware.Open(key.Reader); err == nil {
 			if list, err := k.List(); err == nil {
-				line += fmt.Sprintf(", %d of %d accounts used", len(list), key.Capacity())
+				line += ", " + key.Used(len(list))
 			}
 			k.Close()
 		}
@@ -167,7 +167,7 @@ func yubikeyList(s *session, k *hardware.Session, asJSON bool) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, strings.ToUpper(string(c.Kind)), details)
 	}
 	tw.Flush()
-	fmt.Fprintf(s.env.Stdout, "%d of %d accounts used on %s.\n", len(codes), k.Capacity(), k.Name())
+	fmt.Fprintf(s.env.Stdout, "%s on %s.\n", k.Used(len(codes)), k.Name())
 	return nil
 }
 
@@ -266,8 +266,8 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 			return fmt.Errorf("%s: %w", key.Name(), err)
 		}
 		list, _ := key.List()
-		fmt.Fprintf(s.env.Stdout, "Added %s to %s (%d of %d accounts used).\n", c.Name, key.Name(), len(list), key.Capacity())
-		if left := key.Capacity() - len(list); left <= hardware.FewLeft {
+		fmt.Fprintf(s.env.Stdout, "Added %s to %s (%s).\n", c.Name, key.Name(), key.Used(len(list)))
+		if left := key.Capacity() - len(list); key.Capacity() > 0 && left <= hardware.FewLeft {
 			fmt.Fprintf(s.env.Stderr, "Note: %s has room for %d more.\n", key.Name(), left)
 		}
 	}

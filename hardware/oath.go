@@ -51,6 +51,22 @@ type Key struct {
 	Serial    uint32 // 0 if the key does not say
 	Version   string // firmware, e.g. "5.4.3"
 	Protected bool   // the OATH application has a password
+	// Yubico: the key answered Yubico's management application with its
+	// device information, so Yubico's documented limits apply to it.
+	// Another make's key says nothing of its capacity.
+	Yubico bool
+}
+
+// Used says how many places n accounts take: "3 of 32 places used", or
+// "3 accounts" on a key that does not say how many it holds.
+func (k Key) Used(n int) string {
+	if c := k.Capacity(); c > 0 {
+		return fmt.Sprintf("%d of %d places used", n, c)
+	}
+	if n == 1 {
+		return "1 account"
+	}
+	return fmt.Sprintf("%d accounts", n)
 }
 
 // Name is how the user tells keys apart: "YubiKey 12345678" or the reader.
@@ -61,9 +77,13 @@ func (k Key) Name() string {
 	return k.Reader
 }
 
-// Capacity is how many OATH accounts the key holds: 32, or 64 from
-// firmware 5.7.
+// Capacity is how many OATH accounts the key holds: on a YubiKey 32, or
+// 64 from firmware 5.7; 0 (unknown) on another make's key, which says
+// "full" itself when it is.
 func (k Key) Capacity() int {
+	if !k.Yubico {
+		return 0
+	}
 	var ma, mi int
 	fmt.Sscanf(k.Version, "%d.%d", &ma, &mi)
 	if ma > 5 || (ma == 5 && mi >= 7) {
@@ -166,6 +186,7 @@ func open(t transport, reader string) (*Session, error) {
 			if tlvs, err := ykoath.Parse(cfg[1:]); err == nil {
 				if v := ykoath.Find(tlvs, 0x02); len(v) == 4 {
 					s.Serial = binary.BigEndian.Uint32(v)
+					s.Yubico = true
 				}
 			}
 		}
@@ -393,7 +414,7 @@ func (s *Session) Put(a *accounts.Account, touch bool) (Credential, error) {
 	}
 	if _, err := s.send(ykoath.InsPut, 0, 0, data); err != nil {
 		if errors.Is(explain(err), ErrFull) {
-			return Credential{}, fmt.Errorf("%w: it holds %d accounts; delete one first or use another key", ErrFull, s.Capacity())
+			return Credential{}, fmt.Errorf("%w: it has no room for another account; delete one first or use another key", ErrFull)
 		}
 		return Credential{}, explain(err)
 	}
@@ -408,7 +429,7 @@ const FewLeft = 3
 // CheckRoom fails with ErrFull, before anything is written, unless the
 // key has room for every account in accts (one that replaces an account
 // of the same name takes no new place). It returns how many places are
-// left after them.
+// left after them, or -1 on a key that does not say its capacity.
 func (s *Session) CheckRoom(accts []*accounts.Account) (left int, err error) {
 	list, err := s.List()
 	if err != nil {
@@ -424,6 +445,9 @@ func (s *Session) CheckRoom(accts []*accounts.Account) (left int, err error) {
 			names[n] = true
 			used++
 		}
+	}
+	if s.Capacity() == 0 {
+		return -1, nil // the key says "full" itself when it is
 	}
 	if used > s.Capacity() {
 		return 0, fmt.Errorf("%w: %s holds %d of %d accounts, so it has room for %d more, not %d; nothing was written",

@@ -245,7 +245,7 @@ func TestErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Put(accts[2], false); !errors.Is(err, hardware.ErrFull) || !strings.Contains(err.Error(), "holds 32 accounts") {
+	if _, err := s.Put(accts[2], false); !errors.Is(err, hardware.ErrFull) || !strings.Contains(err.Error(), "no room for another account") {
 		t.Errorf("a full key: %v", err)
 	}
 	// PUT with an existing name replaces it, even on a full key.
@@ -426,5 +426,34 @@ func TestOpenOther(t *testing.T) {
 		case <-time.After(60 * time.Second):
 			t.Fatalf("OpenOther(%q) is still waiting after 60 s", which)
 		}
+	}
+}
+
+// TestOtherMakeCapacity: a key of another make (no Yubico management
+// application) that holds 100 accounts is not held to a YubiKey's 64:
+// its count has no limit shown, and its own "no space" is "full".
+func TestOtherMakeCapacity(t *testing.T) {
+	card := cardsim.New(0)
+	card.Limit, card.StrictLe, card.NoManagement = 100, true, true
+	_, reader := insert(t, card)
+	s := openKey(t, reader)
+	if s.Yubico || s.Serial != 0 || s.Capacity() != 0 {
+		t.Errorf("another make's key: Yubico %v, serial %d, capacity %d", s.Yubico, s.Serial, s.Capacity())
+	}
+	for i := range 100 {
+		a := &accounts.Account{Issuer: fmt.Sprintf("S%03d", i), Name: "x", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret %03d", i))}
+		if left, err := s.CheckRoom([]*accounts.Account{a}); err != nil || left != -1 {
+			t.Fatalf("room for account %d: %d, %v", i+1, left, err)
+		}
+		if _, err := s.Put(a, false); err != nil {
+			t.Fatalf("account %d: %v", i+1, err)
+		}
+	}
+	if got := s.Used(100); got != "100 accounts" {
+		t.Errorf("Used(100) = %q", got)
+	}
+	_, err := s.Put(&accounts.Account{Issuer: "One", Name: "more", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte("one more secret")}, false)
+	if !errors.Is(err, hardware.ErrFull) {
+		t.Errorf("the 101st account: %v, want ErrFull", err)
 	}
 }

@@ -546,7 +546,7 @@ func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touc
 				m.readKey(r.sec)
 				lines = append(lines, fmt.Sprintf("Added %d to %s.", len(r.added), r.sec.title()))
 				lines = append(lines, r.problems...)
-				if r.left <= hardware.FewLeft {
+				if r.left >= 0 && r.left <= hardware.FewLeft { // -1: the key does not say
 					lines = append(lines, fmt.Sprintf("%s has room for %d more.", r.sec.key.Name(), r.left))
 				}
 			}

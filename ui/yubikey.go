@@ -70,8 +70,9 @@ func (s *keySection) status() string {
 		return "Reading the key…"
 	}
 	n, c := len(s.creds), s.key.Capacity()
-	msg := fmt.Sprintf("%d of %d places used", n, c)
+	msg := s.key.Used(n)
 	switch left := c - n; {
+	case c == 0: // the key does not say its capacity
 	case left <= 0:
 		msg += ": full"
 	case left <= hardware.FewLeft:

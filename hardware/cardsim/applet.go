@@ -39,7 +39,10 @@ type Card struct {
 	// REMAINING, again with Le). Yubico's keys send up to 256 bytes
 	// whatever Le says.
 	StrictLe bool
-	ne       int // the answer bytes the current command asks for
+	// NoManagement: the key has no Yubico management application, so it
+	// tells no serial and no device information (another make's key).
+	NoManagement bool
+	ne           int // the answer bytes the current command asks for
 }
 
 type credential struct {
@@ -198,7 +201,7 @@ func (c *Card) selectApp(aid []byte) []byte {
 			out = ykoath.Append(out, ykoath.TagAlgorithm, []byte{ykoath.AlgoSHA1})
 		}
 		return append(out, sw(ykoath.SWOK)...)
-	case bytes.Equal(aid, ykoath.MgmtAID):
+	case bytes.Equal(aid, ykoath.MgmtAID) && !c.NoManagement:
 		c.selected = "mgmt"
 		return append([]byte(fmt.Sprintf("cardsim - FW version %d.%d.%d", c.Version[0], c.Version[1], c.Version[2])), sw(ykoath.SWOK)...)
 	}
