@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,6 +29,7 @@ func runYubikey(s *session, args []string) error {
 	touch := fs.Bool("touch", false, "add: the key computes the code only when touched")
 	also := fs.String("also", "", "add: write the account to this second key too (a spare)")
 	force := fs.Bool("force", false, "reset: do not ask")
+	replace := fs.Bool("replace", false, "add: replace an account of the same name on the key (its old secret is lost)")
 	newPwFile := fs.String("new-password-file", "", "password set: read the new password from this file")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
@@ -51,7 +53,7 @@ func runYubikey(s *session, args []string) error {
 		if len(pos) != 1 {
 			return usagef("yubikey add wants one otpauth URI ('-' reads it from stdin)")
 		}
-		return yubikeyAdd(s, k, pos[0], *touch, *also)
+		return yubikeyAdd(s, k, pos[0], *touch, *also, *replace)
 	case "delete":
 		if len(pos) != 1 {
 			return usagef("yubikey delete wants the account's name (see 'twofold yubikey list')")
@@ -223,7 +225,7 @@ func yubikeyCode(s *session, k *hardware.Session, pos []string, asJSON bool) err
 	return tw.Flush()
 }
 
-func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also string) error {
+func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also string, replace bool) error {
 	if uri != "-" {
 		s.warnSecretInArgs("twofold yubikey add -")
 	}
@@ -254,17 +256,35 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 		defer k2.Close()
 		keys = append(keys, k2)
 	}
-	// Check every key has room before writing to any.
+	// Check every key (room, and the name) before writing to any.
+	held := map[*hardware.Session]bool{}
 	for _, key := range keys {
 		if _, err := key.CheckRoom([]*accounts.Account{a}); err != nil {
 			return err
 		}
-	}
-	for _, key := range keys {
-		c, err := key.Put(a, touch)
+		names, err := key.Holds([]*accounts.Account{a})
 		if err != nil {
 			return fmt.Errorf("%s: %w", key.Name(), err)
 		}
+		if len(names) > 0 && !replace {
+			return fmt.Errorf("%s already holds %s: give --replace to replace it (its old secret is lost); nothing was written", key.Name(), names[0])
+		}
+		held[key] = len(names) > 0
+	}
+	// The spare first: if the first key then fails, the spare's new
+	// account is taken back, so both keys hold it or neither does.
+	slices.Reverse(keys)
+	var written []*hardware.Session
+	for _, key := range keys {
+		put := key.Put
+		if held[key] {
+			put = key.Replace
+		}
+		c, err := put(a, touch)
+		if err != nil {
+			return s.undoPut(a, written, held, fmt.Errorf("%s: %w", key.Name(), err))
+		}
+		written = append(written, key)
 		list, _ := key.List()
 		fmt.Fprintf(s.env.Stdout, "Added %s to %s (%s).\n", c.Name, key.Name(), key.Used(len(list)))
 		if left := key.Capacity() - len(list); key.Capacity() > 0 && left <= hardware.FewLeft {
@@ -275,6 +295,26 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 		fmt.Fprintln(s.env.Stderr, "The secret cannot be read back from a YubiKey: keep a second key (--also) or a backup of the QR code.")
 	}
 	return nil
+}
+
+// undoPut takes a back off the keys already written after a later key
+// failed, where it was new there (a replaced account cannot be put back:
+// its old secret is gone), and says exactly which key holds what.
+func (s *session) undoPut(a *accounts.Account, written []*hardware.Session, replaced map[*hardware.Session]bool, failed error) error {
+	name := hardware.StoredName(a)
+	var still []string
+	for _, key := range written {
+		if replaced[key] || key.Delete(name) != nil {
+			still = append(still, key.Name())
+		}
+	}
+	if len(still) > 0 {
+		return fmt.Errorf("%w; %s holds %s, the other key does not", failed, strings.Join(still, " and "), name)
+	}
+	if len(written) > 0 {
+		return fmt.Errorf("%w; it was taken back off %s, so no key holds it", failed, written[0].Name())
+	}
+	return fmt.Errorf("%w; nothing was written", failed)
 }
 
 func yubikeyPassword(s *session, k *hardware.Session, pos []string, newFile string) error {

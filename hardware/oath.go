@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -400,7 +401,7 @@ func (s *Session) Put(a *accounts.Account, touch bool) (Credential, error) {
 	if algo == 0 {
 		return Credential{}, fmt.Errorf("a YubiKey does not compute %s codes", a.Algorithm)
 	}
-	name := ykoath.CredentialName(a.Issuer, a.Name, a.Kind == accounts.TOTP, a.Period)
+	name := StoredName(a)
 	if len(name) > ykoath.MaxNameLength {
 		return Credential{}, fmt.Errorf("the name %q is %d bytes; a YubiKey stores at most %d: shorten the issuer or account name", name, len(name), ykoath.MaxNameLength)
 	}
@@ -423,6 +424,42 @@ func (s *Session) Put(a *accounts.Account, touch bool) (Credential, error) {
 	return c, nil
 }
 
+// StoredName is the name a key stores a for ("[period/][issuer:]name").
+func StoredName(a *accounts.Account) string {
+	return ykoath.CredentialName(a.Issuer, a.Name, a.Kind == accounts.TOTP, a.Period)
+}
+
+// Holds lists which of accts the key already has under the name it would
+// store them by (a Put would replace the account there, silently on a
+// YubiKey): callers ask before replacing.
+func (s *Session) Holds(accts []*accounts.Account) ([]string, error) {
+	list, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range accts {
+		name := StoredName(a)
+		if slices.ContainsFunc(list, func(c Credential) bool { return c.Name == name }) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// Replace is Put for an account whose name the key holds: on a key that
+// refuses to overwrite, the old account is deleted first.
+func (s *Session) Replace(a *accounts.Account, touch bool) (Credential, error) {
+	c, err := s.Put(a, touch)
+	if isSW(err, ykoath.SWConditions) {
+		if err := s.Delete(StoredName(a)); err != nil {
+			return Credential{}, err
+		}
+		return s.Put(a, touch)
+	}
+	return c, err
+}
+
 // FewLeft is when a key counts as nearly full: apps warn from here.
 const FewLeft = 3
 
@@ -441,7 +478,7 @@ func (s *Session) CheckRoom(accts []*accounts.Account) (left int, err error) {
 	}
 	used := len(list)
 	for _, a := range accts {
-		if n := ykoath.CredentialName(a.Issuer, a.Name, a.Kind != accounts.HOTP, a.Period); !names[n] {
+		if n := StoredName(a); !names[n] {
 			names[n] = true
 			used++
 		}

@@ -457,3 +457,35 @@ func TestOtherMakeCapacity(t *testing.T) {
 		t.Errorf("the 101st account: %v, want ErrFull", err)
 	}
 }
+
+// TestReplace: a key that refuses to overwrite a name (another make's)
+// still gets a replacement through Replace, and Holds tells a name the
+// key has before anything is written.
+func TestReplace(t *testing.T) {
+	for _, refuse := range []bool{false, true} {
+		t.Run(fmt.Sprintf("refuses overwrite %v", refuse), func(t *testing.T) {
+			card := cardsim.New(0)
+			card.StrictLe, card.NoManagement, card.RefuseOverwrite = refuse, refuse, refuse
+			_, reader := insert(t, card)
+			s := openKey(t, reader)
+			old, repl := testAccounts()[0], *testAccounts()[0]
+			repl.Secret = []byte("the replacing secret")
+			if _, err := s.Put(old, false); err != nil {
+				t.Fatal(err)
+			}
+			if names, err := s.Holds([]*accounts.Account{&repl, testAccounts()[1]}); err != nil || !slices.Equal(names, []string{"Example:alice"}) {
+				t.Errorf("Holds = %q, %v", names, err)
+			}
+			if _, err := s.Put(&repl, false); refuse && err == nil {
+				t.Error("the key that refuses overwrites took one")
+			}
+			if _, err := s.Replace(&repl, false); err != nil {
+				t.Fatal(err)
+			}
+			codes, err := s.CalculateAll(at)
+			if err != nil || len(codes) != 1 || codes[0].Code != oathtool(t, &repl, at) {
+				t.Errorf("after Replace: %+v, %v", codes, err)
+			}
+		})
+	}
+}

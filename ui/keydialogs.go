@@ -509,7 +509,19 @@ func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touc
 		var results []result
 		var fail error
 		for _, sec := range secs {
-			if err := broker.Do(sec.key, func(s *hardware.Session) error { _, err := s.CheckRoom(accts); return err }); err != nil {
+			err := broker.Do(sec.key, func(s *hardware.Session) error {
+				if _, err := s.CheckRoom(accts); err != nil {
+					return err
+				}
+				// A YubiKey would overwrite an account of the same name
+				// without a word, and its old secret would be lost.
+				names, err := s.Holds(accts)
+				if err == nil && len(names) > 0 {
+					err = fmt.Errorf("%s already holds %s: delete it from the key first or use another name; nothing was written", s.Name(), strings.Join(names, ", "))
+				}
+				return err
+			})
+			if err != nil {
 				fail = err
 				break
 			}
@@ -578,7 +590,7 @@ func (m *mainView) keepRecords(serial uint32, accts []*accounts.Account, added [
 	before := slices.Clone(v.KeyAccounts)
 	changed := false
 	for _, a := range accts {
-		name := ykoath.CredentialName(a.Issuer, a.Name, a.Kind != accounts.HOTP, a.Period)
+		name := hardware.StoredName(a)
 		if !slices.Contains(added, name) || (len(a.Tags) == 0 && a.Icon == nil && a.Note == "" && !a.Pinned) {
 			continue
 		}

@@ -236,6 +236,32 @@ func TestYubiKey(t *testing.T) {
 		return slices.ContainsFunc(g.main.list.items, func(it listItem) bool { return it.on != nil && it.acct.Label() == "N0C: web" })
 	})
 
+	// The same account again: refused, not silently overwritten.
+	again := *added
+	again.Secret = []byte("another secret for n0c")
+	fyne.DoAndWait(func() { g.add(&found{accounts: []*accounts.Account{&again}}) })
+	where = w.Canvas().Overlays().Top()
+	fyne.DoAndWait(func() {
+		group := find(t, where, func(c *widget.CheckGroup) bool { return true })
+		for _, o := range group.Options {
+			if strings.HasPrefix(o, "YubiKey 424242") {
+				group.SetSelected([]string{o})
+			}
+		}
+		test.Tap(button(t, where, "Add"))
+	})
+	waitFor(t, "the refusal", func() bool {
+		for text := range labels(w.Canvas().Overlays().Top()) {
+			if strings.Contains(text, "YubiKey 424242 already holds N0C:web: delete it from the key first or use another name; nothing was written") {
+				return true
+			}
+		}
+		return false
+	})
+	if card.Count() != 5 {
+		t.Errorf("the key holds %d accounts after the refusal, want 5", card.Count())
+	}
+
 	// Forgetting the remembered password forgets it in the running app
 	// too: read again, the key is locked.
 	fyne.DoAndWait(func() { g.main.forgetAccess(g.main.keys[0]) })

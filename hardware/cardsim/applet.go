@@ -42,7 +42,10 @@ type Card struct {
 	// NoManagement: the key has no Yubico management application, so it
 	// tells no serial and no device information (another make's key).
 	NoManagement bool
-	ne           int // the answer bytes the current command asks for
+	// RefuseOverwrite: a PUT with a name the key holds is refused (6985)
+	// instead of replacing it, as some other makes' keys do.
+	RefuseOverwrite bool
+	ne              int // the answer bytes the current command asks for
 }
 
 type credential struct {
@@ -245,8 +248,11 @@ func (c *Card) put(tlvs []ykoath.TLV) []byte {
 			}
 		}
 	}
-	// A PUT with an existing name replaces that credential.
+	// A PUT with an existing name replaces that credential (on Yubico's).
 	if i := c.find(name); i >= 0 {
+		if c.RefuseOverwrite {
+			return sw(ykoath.SWConditions)
+		}
 		c.creds[i] = cr
 		return sw(ykoath.SWOK)
 	}

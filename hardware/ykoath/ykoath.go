@@ -82,6 +82,7 @@ const (
 	SWOK            = 0x9000
 	SWMoreData      = 0x61 // high byte: 61 xx, xx bytes remain
 	SWNoSpace       = 0x6a84
+	SWConditions    = 0x6985 // e.g. another make's PUT on a name that exists
 	SWNoSuchObject  = 0x6984 // also: VALIDATE's response does not match
 	SWAuthRequired  = 0x6982 // also: a touch credential that was not touched
 	SWWrongSyntax   = 0x6a80
