@@ -25,3 +25,6 @@ func Watch(context.Context, string, func([]Key)) error { return errNoCgo }
 
 // OpenKey reports that this build has no PC/SC.
 func OpenKey(Key) (*Session, error) { return nil, errNoCgo }
+
+// OpenOther reports that this build has no PC/SC.
+func OpenOther(string, *Session) (*Session, error) { return nil, errNoCgo }
