@@ -69,9 +69,14 @@ func TestClipboardImage(t *testing.T) {
 	c := exec.Command(xclip, "-selection", "clipboard", "-i")
 	c.Stdin = strings.NewReader("just text")
 	c.Run()
-	if _, err := ClipboardImage(); !errors.Is(err, ErrNoClipboardImage) {
-		t.Errorf("with text on the clipboard: %v, want ErrNoClipboardImage", err)
+	// The X server hands the selection over when xclip's server child
+	// has claimed it, which may be a moment after xclip returns.
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if _, err = ClipboardImage(); errors.Is(err, ErrNoClipboardImage) {
+			return
+		}
 	}
+	t.Errorf("with text on the clipboard: %v, want ErrNoClipboardImage", err)
 }
 
 func TestPortalScreenshot(t *testing.T) {
