@@ -23,6 +23,8 @@ var (
 	ErrNoKey = errors.New("no YubiKey is plugged in")
 	// ErrNoService: the smart-card service is not running.
 	ErrNoService = errors.New("the smart-card service (pcscd) is not running: on Linux, install and start pcscd")
+	// ErrBusy: another program holds the key (ykman, another Twofold).
+	ErrBusy = errors.New("the YubiKey is in use by another program (ykman, or another Twofold); try again when it is done")
 	// ErrServiceLost: the smart-card service stopped during an operation.
 	ErrServiceLost = errors.New("the smart-card service stopped during the operation; plug the key in again")
 	// ErrRemoved: the key was pulled out during the operation.

@@ -489,3 +489,28 @@ func TestReplace(t *testing.T) {
 		})
 	}
 }
+
+// TestBusyKey: a key another program holds (here another session of
+// ours, as ykman or a second Twofold would) is given up with a sentence
+// after BusyWait, not waited for for ever, and is usable once freed.
+func TestBusyKey(t *testing.T) {
+	card := cardsim.New(77778888)
+	_, reader := insert(t, card)
+	holder, err := hardware.Open(reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := hardware.BusyWait
+	hardware.BusyWait = 300 * time.Millisecond
+	defer func() { hardware.BusyWait = old }()
+	if _, err := hardware.OpenKey(holder.Key); !errors.Is(err, hardware.ErrBusy) {
+		t.Errorf("a key held by another session: %v, want ErrBusy", err)
+	}
+	holder.Close()
+	hardware.BusyWait = old
+	s, err := hardware.OpenKey(holder.Key)
+	if err != nil {
+		t.Fatalf("once freed: %v", err)
+	}
+	s.Close()
+}

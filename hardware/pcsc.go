@@ -70,15 +70,9 @@ func openReader(reader string) (*Session, error) {
 	if err != nil {
 		return nil, pcscError(err)
 	}
-	card, err := ctx.Connect(reader, scard.ShareShared, scard.ProtocolAny)
+	card, err := connect(ctx, reader)
 	if err != nil {
-		ctx.Release()
-		return nil, pcscError(err)
-	}
-	if err := card.BeginTransaction(); err != nil {
-		card.Disconnect(scard.LeaveCard)
-		ctx.Release()
-		return nil, pcscError(err)
+		return nil, err
 	}
 	t := &pcscCard{ctx: ctx, card: card}
 	s, err := open(t, reader)
@@ -87,6 +81,51 @@ func openReader(reader string) (*Session, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// BusyWait bounds the wait for a key another program holds in a
+// transaction (ykman, another Twofold): PC/SC would wait for ever.
+var BusyWait = 10 * time.Second
+
+// connect connects to the card in reader and begins a transaction, within
+// BusyWait: while another client holds the card, libpcsclite's connect
+// and begin both wait without end. On failure ctx is released (after a
+// wait that timed out, by the goroutine still waiting in libpcsclite,
+// which cannot be interrupted).
+func connect(ctx *scard.Context, reader string) (*scard.Card, error) {
+	type result struct {
+		card *scard.Card
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		card, err := ctx.Connect(reader, scard.ShareShared, scard.ProtocolAny)
+		if err == nil {
+			if err = card.BeginTransaction(); err != nil {
+				card.Disconnect(scard.LeaveCard)
+			}
+		}
+		done <- result{card, err}
+	}()
+	t := time.NewTimer(BusyWait)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			ctx.Release()
+			return nil, pcscError(r.err)
+		}
+		return r.card, nil
+	case <-t.C:
+		go func() {
+			if r := <-done; r.err == nil {
+				r.card.EndTransaction(scard.LeaveCard)
+				r.card.Disconnect(scard.LeaveCard)
+			}
+			ctx.Release()
+		}()
+		return nil, ErrBusy
+	}
 }
 
 // Keys lists the plugged-in keys: every reader whose card answers the
@@ -181,7 +220,7 @@ func openChosen(keys []Key, which string) (*Session, error) {
 func OpenKey(k Key) (*Session, error) {
 	s, err := openReader(k.Reader)
 	if err != nil {
-		if errors.Is(err, ErrNoService) {
+		if errors.Is(err, ErrNoService) || errors.Is(err, ErrBusy) {
 			return nil, err
 		}
 		return nil, ErrRemoved
