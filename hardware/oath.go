@@ -503,7 +503,8 @@ func (s *Session) Delete(name string) error {
 
 // Rename changes a credential's stored name (firmware 5.3 and later).
 func (s *Session) Rename(old, newName string) error {
-	if s.version[0] < 5 || (s.version[0] == 5 && s.version[1] < 3) {
+	// Yubico's firmware renames from 5.3; another make's key says itself.
+	if s.Yubico && (s.version[0] < 5 || (s.version[0] == 5 && s.version[1] < 3)) {
 		return fmt.Errorf("renaming needs firmware 5.3 or later; this key has %s", s.Version)
 	}
 	if len(newName) > ykoath.MaxNameLength {
@@ -512,6 +513,9 @@ func (s *Session) Rename(old, newName string) error {
 	data := ykoath.Append(nil, ykoath.TagName, []byte(old))
 	data = ykoath.Append(data, ykoath.TagName, []byte(newName))
 	_, err := s.send(ykoath.InsRename, 0, 0, data)
+	if isSW(err, ykoath.SWInsNotSupport) {
+		return fmt.Errorf("%s cannot rename accounts: delete the account and add it again under the new name", s.Name())
+	}
 	return explain(err)
 }
 

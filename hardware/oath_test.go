@@ -514,3 +514,28 @@ func TestBusyKey(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestOldAndOtherKeys: a YubiKey 4 (firmware 4.3.7) holds 32 and cannot
+// rename, said before asking it; another make's key that cannot rename
+// says so itself, and the answer is a sentence, not a status word.
+func TestOldAndOtherKeys(t *testing.T) {
+	for _, other := range []bool{false, true} {
+		t.Run(fmt.Sprintf("other make %v", other), func(t *testing.T) {
+			card := cardsim.New(31313131)
+			card.Version = [3]byte{4, 3, 7}
+			card.StrictLe, card.NoManagement = other, other
+			_, reader := insert(t, card)
+			s := openKey(t, reader)
+			if want := map[bool]int{false: 32, true: 0}[other]; s.Capacity() != want {
+				t.Errorf("capacity %d, want %d", s.Capacity(), want)
+			}
+			if _, err := s.Put(testAccounts()[0], false); err != nil {
+				t.Fatal(err)
+			}
+			want := map[bool]string{false: "renaming needs firmware 5.3 or later; this key has 4.3.7", true: "cannot rename accounts"}[other]
+			if err := s.Rename("Example:alice", "Example:al"); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("rename: %v, want %q", err, want)
+			}
+		})
+	}
+}

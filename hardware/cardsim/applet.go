@@ -129,6 +129,9 @@ func (c *Card) process(apdu []byte) []byte {
 	case ykoath.InsDelete:
 		return c.remove(tlvs)
 	case ykoath.InsRename:
+		if c.Version[0] < 5 || (c.Version[0] == 5 && c.Version[1] < 3) {
+			return sw(ykoath.SWInsNotSupport) // as firmware before 5.3
+		}
 		return c.rename(tlvs)
 	case ykoath.InsSetCode:
 		return c.setCode(tlvs)
