@@ -259,12 +259,9 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 	// Check every key (room, and the name) before writing to any.
 	held := map[*hardware.Session]bool{}
 	for _, key := range keys {
-		if _, err := key.CheckRoom([]*accounts.Account{a}); err != nil {
-			return err
-		}
-		names, err := key.Holds([]*accounts.Account{a})
+		_, names, err := key.CheckRoom([]*accounts.Account{a})
 		if err != nil {
-			return fmt.Errorf("%s: %w", key.Name(), err)
+			return err
 		}
 		if len(names) > 0 && !replace {
 			return fmt.Errorf("%s already holds %s: give --replace to replace it (its old secret is lost); nothing was written", key.Name(), names[0])

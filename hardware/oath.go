@@ -10,7 +10,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -431,24 +430,6 @@ func StoredName(a *accounts.Account) string {
 	return ykoath.CredentialName(a.Issuer, a.Name, a.Kind == accounts.TOTP, a.Period)
 }
 
-// Holds lists which of accts the key already has under the name it would
-// store them by (a Put would replace the account there, silently on a
-// YubiKey): callers ask before replacing.
-func (s *Session) Holds(accts []*accounts.Account) ([]string, error) {
-	list, err := s.List()
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, a := range accts {
-		name := StoredName(a)
-		if slices.ContainsFunc(list, func(c Credential) bool { return c.Name == name }) {
-			out = append(out, name)
-		}
-	}
-	return out, nil
-}
-
 // Replace is Put for an account whose name the key holds: on a key that
 // refuses to overwrite, the old account is deleted first.
 func (s *Session) Replace(a *accounts.Account, touch bool) (Credential, error) {
@@ -465,14 +446,17 @@ func (s *Session) Replace(a *accounts.Account, touch bool) (Credential, error) {
 // FewLeft is when a key counts as nearly full: apps warn from here.
 const FewLeft = 3
 
-// CheckRoom fails with ErrFull, before anything is written, unless the
-// key has room for every account in accts (one that replaces an account
-// of the same name takes no new place). It returns how many places are
-// left after them, or -1 on a key that does not say its capacity.
-func (s *Session) CheckRoom(accts []*accounts.Account) (left int, err error) {
+// CheckRoom looks at the key once, before anything is written: it fails
+// with ErrFull unless the key has room for every account in accts (one
+// that replaces an account of the same name takes no new place), and
+// names the accounts of accts the key already holds (a Put would replace
+// them, silently on a YubiKey: callers ask first). left is how many
+// places are left after them, or -1 on a key that does not say its
+// capacity.
+func (s *Session) CheckRoom(accts []*accounts.Account) (left int, held []string, err error) {
 	list, err := s.List()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	names := map[string]bool{}
 	for _, c := range list {
@@ -480,19 +464,22 @@ func (s *Session) CheckRoom(accts []*accounts.Account) (left int, err error) {
 	}
 	used := len(list)
 	for _, a := range accts {
-		if n := StoredName(a); !names[n] {
+		switch n := StoredName(a); {
+		case names[n]:
+			held = append(held, n)
+		default:
 			names[n] = true
 			used++
 		}
 	}
 	if s.Capacity() == 0 {
-		return -1, nil // the key says "full" itself when it is
+		return -1, held, nil // the key says "full" itself when it is
 	}
 	if used > s.Capacity() {
-		return 0, fmt.Errorf("%w: %s holds %d of %d accounts, so it has room for %d more, not %d; nothing was written",
+		return 0, held, fmt.Errorf("%w: %s holds %d of %d accounts, so it has room for %d more, not %d; nothing was written",
 			ErrFull, s.Name(), len(list), s.Capacity(), s.Capacity()-len(list), used-len(list))
 	}
-	return s.Capacity() - used, nil
+	return s.Capacity() - used, held, nil
 }
 
 // Delete removes the credential with this stored name.

@@ -442,7 +442,7 @@ func TestOtherMakeCapacity(t *testing.T) {
 	}
 	for i := range 100 {
 		a := &accounts.Account{Issuer: fmt.Sprintf("S%03d", i), Name: "x", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret %03d", i))}
-		if left, err := s.CheckRoom([]*accounts.Account{a}); err != nil || left != -1 {
+		if left, _, err := s.CheckRoom([]*accounts.Account{a}); err != nil || left != -1 {
 			t.Fatalf("room for account %d: %d, %v", i+1, left, err)
 		}
 		if _, err := s.Put(a, false); err != nil {
@@ -459,8 +459,8 @@ func TestOtherMakeCapacity(t *testing.T) {
 }
 
 // TestReplace: a key that refuses to overwrite a name (another make's)
-// still gets a replacement through Replace, and Holds tells a name the
-// key has before anything is written.
+// still gets a replacement through Replace, and CheckRoom tells a name
+// the key has before anything is written.
 func TestReplace(t *testing.T) {
 	for _, refuse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("refuses overwrite %v", refuse), func(t *testing.T) {
@@ -473,8 +473,8 @@ func TestReplace(t *testing.T) {
 			if _, err := s.Put(old, false); err != nil {
 				t.Fatal(err)
 			}
-			if names, err := s.Holds([]*accounts.Account{&repl, testAccounts()[1]}); err != nil || !slices.Equal(names, []string{"Example:alice"}) {
-				t.Errorf("Holds = %q, %v", names, err)
+			if _, names, err := s.CheckRoom([]*accounts.Account{&repl, testAccounts()[1]}); err != nil || !slices.Equal(names, []string{"Example:alice"}) {
+				t.Errorf("CheckRoom names %q, %v", names, err)
 			}
 			if _, err := s.Put(&repl, false); refuse && err == nil {
 				t.Error("the key that refuses overwrites took one")

@@ -510,12 +510,9 @@ func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touc
 		var fail error
 		for _, sec := range secs {
 			err := broker.Do(sec.key, func(s *hardware.Session) error {
-				if _, err := s.CheckRoom(accts); err != nil {
-					return err
-				}
+				_, names, err := s.CheckRoom(accts)
 				// A YubiKey would overwrite an account of the same name
 				// without a word, and its old secret would be lost.
-				names, err := s.Holds(accts)
 				if err == nil && len(names) > 0 {
 					err = fmt.Errorf("%s already holds %s: delete it from the key first or use another name; nothing was written", s.Name(), strings.Join(names, ", "))
 				}
@@ -543,7 +540,7 @@ func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touc
 					}
 					r.added = append(r.added, c.Name)
 				}
-				r.left, _ = s.CheckRoom(nil)
+				r.left, _, _ = s.CheckRoom(nil)
 				return nil
 			})
 			if err != nil {
