@@ -74,7 +74,7 @@ func cheapSlots(hdrJSON []byte) bool {
 func FuzzDecode(f *testing.F) {
 	accts := testAccounts(3)
 	accts[0].RecoveryCodes = []RecoveryCode{{Code: "RC-123"}}
-	plain, _ := json.Marshal(body{Accounts: accts, KeyAccounts: []*KeyAccount{{Serial: 1, Credential: "a:b"}}, Keys: []*KnownKey{{Serial: 1, Name: "k"}}})
+	plain, _ := json.Marshal(body{Accounts: accts, KeyAccounts: []*KeyAccount{{KeyID: KeyID{Serial: 1}, Credential: "a:b"}}, Keys: []*KnownKey{{KeyID: KeyID{Serial: 1}, Name: "k"}}})
 	key := bytes.Repeat([]byte{4}, 32)
 	pwSlot, _ := (&PasswordSlot{Password: []byte(hostile.Password), Params: cheap}).Lock(key)
 	for _, slots := range [][]Stanza{

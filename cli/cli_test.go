@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,16 +31,47 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs testdata/script/*.txtar: one transcript per feature.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+	testscript.Run(t, params("testdata/script", "yubikey"))
+}
+
+// TestKeyProfiles runs testdata/keys/*.txtar once for each kind of key
+// cardsim plays (cardsim.Profiles): the scripts' [yubikey], [strict] and
+// [old] conditions say which, and $KEY is how Twofold names the key.
+func TestKeyProfiles(t *testing.T) {
+	for _, profile := range cardsim.Profiles {
+		t.Run(profile, func(t *testing.T) { testscript.Run(t, params("testdata/keys", profile)) })
+	}
+}
+
+// params runs the scripts in dir with keys of the cardsim profile.
+func params(dir, profile string) testscript.Params {
+	return testscript.Params{
+		Dir: dir,
 		Setup: func(e *testscript.Env) error {
 			// The real Secret Service of the test command's D-Bus session.
 			for _, k := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"} {
 				e.Setenv(k, os.Getenv(k))
 			}
+			e.Setenv("KEY", "YubiKey 1234567")
+			if profile == "strict" { // no serial: named by its reader
+				e.Setenv("KEY", "Virtual PCD 00 01")
+			}
+			e.Values[profileKey{}] = profile
+			if dir == "testdata/keys" {
+				// Every script there uses vpcd's second reader, which must
+				// be empty before plugkey: one script at a time.
+				release, err := testenv.HoldVPCD(1)
+				if err != nil {
+					return err
+				}
+				e.Defer(release)
+			}
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
+			if slices.Contains(cardsim.Profiles, cond) {
+				return cond == profile, nil
+			}
 			if cond == "keyring" {
 				ok := os.Getenv("DBUS_SESSION_BUS_ADDRESS") != ""
 				if !ok && testenv.Required() {
@@ -103,32 +135,50 @@ func TestScripts(t *testing.T) {
 					ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[0]), fmt.Sprintf("part-%d.png", i+1)), qrcorpus.PNG(u, 3), 0o644))
 				}
 			},
-			// plugkey SERIAL [LIMIT]: a software YubiKey in vpcd's second
-			// reader (the hardware package's tests use the first).
+			// plugkey [-spare] SERIAL [LIMIT]: a software key of the
+			// script's profile in vpcd's second reader (the other
+			// packages' tests use the first); -spare puts it in the first
+			// reader, held from the other packages until the script ends.
 			"plugkey": func(ts *testscript.TestScript, neg bool, args []string) {
-				addr, reader, err := testenv.VPCDAddr(1)
+				slot := 1
+				if len(args) > 0 && args[0] == "-spare" {
+					slot, args = 0, args[1:]
+				}
+				addr, reader, err := testenv.VPCDAddr(slot)
 				if err != nil {
 					if testenv.Required() {
 						ts.Fatalf("%v is missing, but TWOFOLD_TEST_SERVICES=1 asks for it", err)
 					}
 					ts.Fatalf("%v is missing (skip this script with [!exec:ykman] on machines without the test services)", err)
 				}
-				card := cardsim.New(uint32(atoi(ts, args[0])))
+				if slot == 0 {
+					release, err := testenv.HoldVPCD(slot)
+					ts.Check(err)
+					ts.Defer(release)
+				}
+				card, err := cardsim.NewProfile(ts.Value(profileKey{}).(string), uint32(atoi(ts, args[0])))
+				ts.Check(err)
 				if len(args) > 1 {
 					card.Limit = atoi(ts, args[1])
 				}
 				plug, err := card.Plug(addr)
 				ts.Check(err)
 				waitReader(ts, reader, true)
-				plugs[ts] = plug
+				plugs.Lock()
+				plugs.m[reader] = plug
+				plugs.Unlock()
 				ts.Defer(func() {
 					plug.Unplug()
 					waitReader(ts, reader, false)
 				})
 			},
+			// unplugkey [-spare]: pull the key out.
 			"unplugkey": func(ts *testscript.TestScript, neg bool, args []string) {
-				_, reader, _ := testenv.VPCDAddr(1)
-				plugs[ts].Unplug()
+				_, reader, _ := testenv.VPCDAddr(map[bool]int{true: 0, false: 1}[len(args) > 0 && args[0] == "-spare"])
+				plugs.Lock()
+				plug := plugs.m[reader]
+				plugs.Unlock()
+				plug.Unplug()
 				waitReader(ts, reader, false)
 			},
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -142,7 +192,7 @@ func TestScripts(t *testing.T) {
 				}
 			},
 		},
-	})
+	}
 }
 
 func readArg(ts *testscript.TestScript, args []string, n int) []byte {
@@ -160,7 +210,15 @@ func atoi(ts *testscript.TestScript, s string) int {
 	return n
 }
 
-var plugs = map[*testscript.TestScript]*cardsim.Plug{}
+// plugs are the keys plugged in, by reader: one script at a time has
+// each reader (vpcd's second is the CLI's; the first is held).
+var plugs = struct {
+	sync.Mutex
+	m map[string]*cardsim.Plug
+}{m: map[string]*cardsim.Plug{}}
+
+// profileKey is the script's cardsim profile in testscript.Env.Values.
+type profileKey struct{}
 
 // waitReader waits until pcscd reports a key in reader (or none).
 func waitReader(ts *testscript.TestScript, reader string, present bool) {

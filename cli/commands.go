@@ -69,6 +69,18 @@ type codeEntry struct {
 	Remaining int    `json:"remaining"`
 }
 
+// atTime is the time --at names (a Unix time in seconds), or now.
+func atTime(at string) (time.Time, error) {
+	if at == "" {
+		return time.Now(), nil
+	}
+	sec, err := strconv.ParseInt(at, 10, 64)
+	if err != nil || sec < 0 {
+		return time.Time{}, usagef("--at wants a Unix time in seconds, not %q", at)
+	}
+	return time.Unix(sec, 0), nil
+}
+
 func runCode(s *session, args []string) error {
 	fs := s.flags("code")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -80,13 +92,9 @@ func runCode(s *session, args []string) error {
 	if len(pos) > 1 {
 		return usagef("code takes at most one QUERY")
 	}
-	now := time.Now()
-	if *at != "" {
-		sec, err := strconv.ParseInt(*at, 10, 64)
-		if err != nil || sec < 0 {
-			return usagef("--at wants a Unix time in seconds, not %q", *at)
-		}
-		now = time.Unix(sec, 0)
+	now, err := atTime(*at)
+	if err != nil {
+		return err
 	}
 	v, err := s.read()
 	if err != nil {

@@ -26,6 +26,7 @@ func runYubikey(s *session, args []string) error {
 	fs := s.flags("yubikey")
 	reader := fs.String("reader", os.Getenv("TWOFOLD_YUBIKEY"), "the key to use: its serial, or (part of) its reader's name (default: $TWOFOLD_YUBIKEY)")
 	asJSON := fs.Bool("json", false, "print JSON (list, code)")
+	at := fs.String("at", "", "code: Unix time to compute the codes for (default: now)")
 	touch := fs.Bool("touch", false, "add: the key computes the code only when touched")
 	also := fs.String("also", "", "add: write the account to this second key too (a spare)")
 	force := fs.Bool("force", false, "reset: do not ask")
@@ -48,7 +49,11 @@ func runYubikey(s *session, args []string) error {
 	case "list":
 		return yubikeyList(s, k, *asJSON)
 	case "code":
-		return yubikeyCode(s, k, pos, *asJSON)
+		now, err := atTime(*at)
+		if err != nil {
+			return err
+		}
+		return yubikeyCode(s, k, pos, now, *asJSON)
 	case "add":
 		if len(pos) != 1 {
 			return usagef("yubikey add wants one otpauth URI ('-' reads it from stdin)")
@@ -116,10 +121,13 @@ func yubikeyInfo(s *session, which string) error {
 		return hardware.ErrNoKey
 	}
 	for _, key := range keys {
-		if which != "" && fmt.Sprint(key.Serial) != which && !strings.Contains(key.Reader, which) {
+		if !key.Matches(which) {
 			continue
 		}
 		line := fmt.Sprintf("%s: firmware %s, in %s", key.Name(), key.Version, key.Reader)
+		if key.Serial == 0 { // named by its reader: the device id tells it apart
+			line = fmt.Sprintf("%s: firmware %s, no serial, OATH device id %s", key.Name(), key.Version, key.Device)
+		}
 		if key.Protected {
 			line += ", OATH password set"
 		}
@@ -173,8 +181,7 @@ func yubikeyList(s *session, k *hardware.Session, asJSON bool) error {
 	return nil
 }
 
-func yubikeyCode(s *session, k *hardware.Session, pos []string, asJSON bool) error {
-	now := time.Now()
+func yubikeyCode(s *session, k *hardware.Session, pos []string, now time.Time, asJSON bool) error {
 	codes, err := k.CalculateAll(now)
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"twofold/accounts"
 )
 
 // Broker serialises an app's work on its keys: one operation at a time,
@@ -13,25 +15,25 @@ import (
 // key's password once.
 type Broker struct {
 	mu     sync.Mutex
-	access map[uint32][]byte
+	access map[accounts.KeyID][]byte
 }
 
 // NewBroker returns a broker that knows no passwords yet.
-func NewBroker() *Broker { return &Broker{access: map[uint32][]byte{}} }
+func NewBroker() *Broker { return &Broker{access: map[accounts.KeyID][]byte{}} }
 
-// Remember gives the broker the access key of the key with this serial
-// (one the app kept from an earlier Unlock).
-func (b *Broker) Remember(serial uint32, access []byte) {
+// Remember gives the broker the access key of key id (one the app kept
+// from an earlier Unlock).
+func (b *Broker) Remember(id accounts.KeyID, access []byte) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.access[serial] = append([]byte(nil), access...)
+	b.access[id] = append([]byte(nil), access...)
 }
 
 // Forget drops what the broker knows about a key's password.
-func (b *Broker) Forget(serial uint32) {
+func (b *Broker) Forget(id accounts.KeyID) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	delete(b.access, serial)
+	delete(b.access, id)
 }
 
 // Unlock checks password on k. On success the broker remembers the
@@ -48,7 +50,7 @@ func (b *Broker) Unlock(k Key, password string) ([]byte, error) {
 	if err := s.UnlockWith(access); err != nil {
 		return nil, err
 	}
-	b.access[k.Serial] = access
+	b.access[k.ID()] = access
 	return access, nil
 }
 
@@ -64,13 +66,13 @@ func (b *Broker) Do(k Key, fn func(*Session) error) error {
 	}
 	defer s.Close()
 	if s.Protected {
-		access := b.access[k.Serial]
+		access := b.access[k.ID()]
 		if access == nil {
 			return ErrPasswordNeeded
 		}
 		if err := s.UnlockWith(access); err != nil {
 			if errors.Is(err, ErrWrongPassword) {
-				delete(b.access, k.Serial)
+				delete(b.access, k.ID())
 				return ErrPasswordNeeded
 			}
 			return err

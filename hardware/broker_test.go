@@ -47,7 +47,7 @@ func TestBroker(t *testing.T) {
 
 	// A later run that kept the access key needs no password.
 	later := hardware.NewBroker()
-	later.Remember(k.Serial, access)
+	later.Remember(k.ID(), access)
 	if codes, err := later.Codes(k, at); err != nil || len(codes) != 1 {
 		t.Errorf("with a remembered access key: %+v, %v", codes, err)
 	}

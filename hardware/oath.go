@@ -7,9 +7,12 @@ package hardware
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,6 +54,7 @@ type transport interface {
 type Key struct {
 	Reader    string
 	Serial    uint32 // 0 if the key does not say
+	Device    string // the OATH device id (ykman's), from the salt: see accounts.KeyID
 	Version   string // firmware, e.g. "5.4.3"
 	Protected bool   // the OATH application has a password
 	// Yubico: the key answered Yubico's management application with its
@@ -69,6 +73,28 @@ func (k Key) Used(n int) string {
 		return "1 account"
 	}
 	return fmt.Sprintf("%d accounts", n)
+}
+
+// ID is how the vault names the key: its serial, or its OATH device id
+// when it has none.
+func (k Key) ID() accounts.KeyID {
+	if k.Serial != 0 {
+		return accounts.KeyID{Serial: k.Serial}
+	}
+	return accounts.KeyID{Device: k.Device}
+}
+
+// Matches says whether which names the key, as --reader and
+// TWOFOLD_YUBIKEY do: "" (any key), its serial, its device id, or part
+// of its reader's name.
+func (k Key) Matches(which string) bool {
+	return which == "" || which == strconv.FormatUint(uint64(k.Serial), 10) || which == k.Device || strings.Contains(k.Reader, which)
+}
+
+// deviceID is ykman's OATH device id for salt.
+func deviceID(salt []byte) string {
+	d := sha256.Sum256(salt)
+	return base64.RawStdEncoding.EncodeToString(d[:16])
 }
 
 // Name is how the user tells keys apart: "YubiKey 12345678" or the reader.
@@ -207,7 +233,7 @@ func open(t transport, reader string) (*Session, error) {
 	}
 	copy(s.version[:], ver)
 	s.Version = fmt.Sprintf("%d.%d.%d", ver[0], ver[1], ver[2])
-	s.salt = salt
+	s.salt, s.Device = salt, deviceID(salt)
 	s.chal = ykoath.Find(tlvs, ykoath.TagChallenge)
 	s.Protected = s.chal != nil
 	return s, nil
@@ -535,7 +561,9 @@ func (s *Session) ClearPassword() error {
 
 // Reset erases every OATH credential and the password.
 func (s *Session) Reset() error {
-	if _, err := s.send(ykoath.InsReset, 0xde, 0xad, nil); err != nil {
+	if _, err := s.send(ykoath.InsReset, 0xde, 0xad, nil); isSW(err, ykoath.SWInsNotSupport) {
+		return fmt.Errorf("%s cannot erase its OATH application in one step (it has no reset command): delete its accounts one by one", s.Name())
+	} else if err != nil {
 		return explain(err)
 	}
 	resp, err := s.send(ykoath.InsSelect, 0x04, 0x00, ykoath.AID)
@@ -544,6 +572,7 @@ func (s *Session) Reset() error {
 	}
 	if tlvs, err := ykoath.Parse(resp); err == nil {
 		s.salt, s.chal, s.Protected = ykoath.Find(tlvs, ykoath.TagName), nil, false
+		s.Device = deviceID(s.salt)
 	}
 	return nil
 }

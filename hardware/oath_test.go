@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -147,15 +148,17 @@ func TestCodesMatchOathtool(t *testing.T) {
 // TestYkmanAgrees points Yubico's own client at cardsim: what ykman adds
 // we read, what we add ykman reads, and the codes agree with oathtool.
 func TestYkmanAgrees(t *testing.T) {
-	for _, strict := range []bool{false, true} {
-		t.Run(fmt.Sprintf("strict Le %v", strict), func(t *testing.T) { ykmanAgrees(t, strict) })
+	for _, profile := range cardsim.Profiles {
+		t.Run(profile, func(t *testing.T) { ykmanAgrees(t, profile) })
 	}
 }
 
-func ykmanAgrees(t *testing.T, strict bool) {
+func ykmanAgrees(t *testing.T, profile string) {
 	ykman := testenv.Tool(t, "ykman")
-	card := cardsim.New(33334444)
-	card.StrictLe = strict
+	card, err := cardsim.NewProfile(profile, 33334444)
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, reader := insert(t, card)
 	run := func(args ...string) string {
 		t.Helper()
@@ -537,5 +540,74 @@ func TestOldAndOtherKeys(t *testing.T) {
 				t.Errorf("rename: %v, want %q", err, want)
 			}
 		})
+	}
+}
+
+// TestKeysWithoutSerial: two keys of another make that tell no serial
+// (cardsim's strict profile, one in each reader) are told apart by their
+// OATH device id, which is the one ykman's own library computes.
+func TestKeysWithoutSerial(t *testing.T) {
+	// ykman's library, through the Python ykman runs with (its #! line).
+	script, err := os.ReadFile(testenv.Tool(t, "ykman"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(script), "\n")
+	python, ok := strings.CutPrefix(first, "#!")
+	if !ok {
+		t.Fatalf("ykman is not a Python script: %q", first)
+	}
+	for slot := range 2 {
+		card, err := cardsim.NewProfile("strict", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr, reader := testenv.VPCD(t, slot)
+		plug, err := card.Plug(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitKey(t, reader, true)
+		t.Cleanup(func() { plug.Unplug(); waitKey(t, reader, false) })
+	}
+	keys, err := hardware.KeysIn("Virtual PCD")
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("keys %+v, %v; want the two", keys, err)
+	}
+	if keys[0].Serial != 0 || keys[1].Serial != 0 || keys[0].ID() == keys[1].ID() || keys[0].Device == "" {
+		t.Fatalf("two keys without a serial share an identity: %+v", keys)
+	}
+	for _, k := range keys {
+		script := fmt.Sprintf(`from ykman.pcsc import list_devices
+from yubikit.core.smartcard import SmartCardConnection
+from yubikit.oath import OathSession
+for d in list_devices(%q):
+    with d.open_connection(SmartCardConnection) as c:
+        print(OathSession(c).device_id)`, k.Reader)
+		out, err := exec.Command(python, "-c", script).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ykman's library: %v: %s", err, out)
+		}
+		if got := strings.TrimSpace(string(out)); got != k.Device {
+			t.Errorf("%s: our device id %q, ykman's %q", k.Reader, k.Device, got)
+		}
+		// The device id names the key, wherever it is plugged.
+		s, err := hardware.Open(k.Device)
+		if err != nil {
+			t.Fatalf("open by device id: %v", err)
+		}
+		if s.Reader != k.Reader {
+			t.Errorf("device id %s opened %s, want %s", k.Device, s.Reader, k.Reader)
+		}
+		s.Close()
+	}
+	// OpenKey tells a key from another that took its reader.
+	other := keys[1]
+	other.Reader = keys[0].Reader
+	if s, err := hardware.OpenKey(other); !errors.Is(err, hardware.ErrRemoved) {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("OpenKey of a key in another's reader: %v, want ErrRemoved", err)
 	}
 }

@@ -4,6 +4,7 @@ package hardware
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,8 +26,8 @@ func (c *pcscCard) transmit(apdu []byte) ([]byte, error) {
 	resp, err := c.card.Transmit(apdu)
 	// pcscd dying mid-command leaves its client with "access denied" or
 	// a broken transport rather than "service stopped".
-	if errors.Is(err, scard.ErrNoAccess) {
-		return nil, ErrServiceLost
+	if err := serviceGone(err); err != nil {
+		return nil, err
 	}
 	return resp, pcscError(err)
 }
@@ -53,6 +54,18 @@ func pcscError(err error) error {
 		return ErrRemoved
 	}
 	return fmt.Errorf("smart-card error: %w", err)
+}
+
+// serviceGone is err as ErrNoService or ErrServiceLost if it says the
+// smart-card service is not there (any more), else nil.
+func serviceGone(err error) error {
+	if errors.Is(err, scard.ErrNoAccess) { // what a client of a dead pcscd may get
+		return ErrServiceLost
+	}
+	if err = pcscError(err); errors.Is(err, ErrNoService) || errors.Is(err, ErrServiceLost) {
+		return err
+	}
+	return nil
 }
 
 func readers(ctx *scard.Context) ([]string, error) {
@@ -149,7 +162,7 @@ func keysIn(which, held string) ([]Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, serial := strconv.ParseUint(which, 10, 32); which != "" && serial != nil {
+	if which != "" && !identifies(which) {
 		rs = slices.DeleteFunc(rs, func(r string) bool { return !strings.Contains(r, which) })
 	}
 	var keys []Key
@@ -167,6 +180,17 @@ func keysIn(which, held string) ([]Key, error) {
 	return keys, nil
 }
 
+// identifies says whether which is a serial number or an OATH device id
+// (22 characters of base64) rather than part of a reader's name: a key
+// named so may be in any reader.
+func identifies(which string) bool {
+	if _, err := strconv.ParseUint(which, 10, 32); err == nil {
+		return true
+	}
+	d, err := base64.RawStdEncoding.DecodeString(which)
+	return err == nil && len(d) == 16
+}
+
 // Open opens the key chosen by which: "" when exactly one key is
 // plugged in; else a serial number or (part of) a reader's name.
 func Open(which string) (*Session, error) {
@@ -182,7 +206,7 @@ func Open(which string) (*Session, error) {
 // transaction is ours, so that would wait for ever), and which naming
 // first's key is an error.
 func OpenOther(which string, first *Session) (*Session, error) {
-	if which == strconv.FormatUint(uint64(first.Serial), 10) || (which != "" && strings.Contains(first.Reader, which)) {
+	if which != "" && first.Matches(which) {
 		return nil, fmt.Errorf("%q names %s, the first key", which, first.Name())
 	}
 	keys, err := keysIn(which, first.Reader)
@@ -202,13 +226,13 @@ func openChosen(keys []Key, which string) (*Session, error) {
 	}
 	var match []Key
 	for _, k := range keys {
-		if which == "" || strconv.FormatUint(uint64(k.Serial), 10) == which || strings.Contains(k.Reader, which) {
+		if k.Matches(which) {
 			match = append(match, k)
 		}
 	}
 	switch {
 	case len(match) == 0:
-		return nil, fmt.Errorf("%w with serial %q (plugged in: %s)", ErrNoKey, which, names(keys))
+		return nil, fmt.Errorf("%w that %q names (plugged in: %s)", ErrNoKey, which, names(keys))
 	case len(match) > 1:
 		return nil, fmt.Errorf("several YubiKeys are plugged in (%s): choose one with --reader, by serial or reader name", names(match))
 	}
@@ -225,7 +249,7 @@ func OpenKey(k Key) (*Session, error) {
 		}
 		return nil, ErrRemoved
 	}
-	if s.Serial != k.Serial {
+	if s.ID() != k.ID() {
 		s.Close()
 		return nil, ErrRemoved
 	}
@@ -235,6 +259,10 @@ func OpenKey(k Key) (*Session, error) {
 func names(keys []Key) string {
 	var s []string
 	for _, k := range keys {
+		if k.Serial == 0 {
+			s = append(s, k.Reader+" (device id "+k.Device+")")
+			continue
+		}
 		s = append(s, k.Name()+" in "+k.Reader)
 	}
 	return strings.Join(s, ", ")
@@ -242,10 +270,50 @@ func names(keys []Key) string {
 
 // Watch calls changed with the plugged-in keys at the start and each
 // time a key or reader comes or goes, until ctx ends. It waits on
-// SCardGetStatusChange, so an idle watch costs nothing.
+// SCardGetStatusChange, so an idle watch costs nothing. When the
+// smart-card service stops (or is not running yet), the keys are gone
+// (changed(nil)) and Watch looks for the service again, at growing
+// intervals up to ServiceRetry, until it is back.
 //
 // which limits it to some readers, as KeysIn does ("" for all).
 func Watch(ctx context.Context, which string, changed func([]Key)) error {
+	var last []Key
+	first := true
+	report := func(keys []Key) {
+		if first || !slices.Equal(keys, last) {
+			changed(keys)
+			last, first = keys, false
+		}
+	}
+	wait := time.Second
+	for ctx.Err() == nil {
+		err := watchService(ctx, which, report)
+		if !errors.Is(err, ErrNoService) && !errors.Is(err, ErrServiceLost) {
+			return err
+		}
+		if len(last) > 0 || first {
+			report(nil)
+			wait = time.Second
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
+		wait = min(2*wait, ServiceRetry)
+	}
+	return nil
+}
+
+// ServiceRetry is the longest wait between looks for a smart-card
+// service that is not running.
+var ServiceRetry = 8 * time.Second
+
+// watchService is Watch on one run of the smart-card service: it returns
+// ErrNoService or ErrServiceLost when the service is not (or no longer)
+// there, nil when ctx ends.
+func watchService(ctx context.Context, which string, report func([]Key)) error {
 	sc, err := scard.EstablishContext()
 	if err != nil {
 		return pcscError(err)
@@ -253,8 +321,7 @@ func Watch(ctx context.Context, which string, changed func([]Key)) error {
 	defer sc.Release()
 	go func() { <-ctx.Done(); sc.Cancel() }()
 	const pnp = `\\?PnP?\Notification`
-	var last []Key
-	first, rescan, settle := true, true, 0
+	rescan, settle := true, 2
 	for ctx.Err() == nil {
 		rs, err := readers(sc)
 		if err != nil {
@@ -271,6 +338,9 @@ func Watch(ctx context.Context, which string, changed func([]Key)) error {
 			if errors.Is(err, scard.ErrCancelled) {
 				return nil
 			}
+			if err := serviceGone(err); err != nil {
+				return err
+			}
 			time.Sleep(time.Second)
 			continue
 		}
@@ -280,18 +350,21 @@ func Watch(ctx context.Context, which string, changed func([]Key)) error {
 		// Keys are selected only when something changed: selecting an
 		// application on a key disturbs another program's session on it.
 		if rescan {
-			keys, _ := KeysIn(which)
-			if first || !slices.Equal(keys, last) {
-				changed(keys)
-				last, first = keys, false
+			keys, err := KeysIn(which)
+			if err := serviceGone(err); err != nil {
+				return err
 			}
+			report(keys)
 		}
 		err = sc.GetStatusChange(states, 2*time.Second)
 		if errors.Is(err, scard.ErrCancelled) {
 			return nil
 		}
+		if err := serviceGone(err); err != nil {
+			return err
+		}
 		// A card just inserted may not answer yet: look again at the next
-		// two quiet moments after any change.
+		// two quiet moments after any change (and after the start).
 		if !errors.Is(err, scard.ErrTimeout) {
 			rescan, settle = true, 2
 		} else {

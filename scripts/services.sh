@@ -67,7 +67,7 @@ start_services() {
 vpcd_listening() { grep -q ':8C7B 00000000:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
 
 start_pcscd() {
-	if ! [ -S /run/pcscd/pcscd.comm ] || ! pgrep -x pcscd >/dev/null; then
+	if ! [ -S /run/pcscd/pcscd.comm ] || ! pgrep -r R,S,D,I -x pcscd >/dev/null; then
 		if [ "$(id -u)" -ne 0 ]; then
 			echo "services: pcscd is not running and starting it needs root" >&2
 			return 1

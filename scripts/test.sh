@@ -29,6 +29,16 @@ export TWOFOLD_TEST_SERVICES=1
 echo "== tests (at ${SECONDS}s)"
 go test -count=1 ./...
 
+# Stops and starts the machine's pcscd, so it runs alone, after the
+# tests that use it (a test built only with this tag).
+echo "== pcscd restart (at ${SECONDS}s)"
+if [ "$(id -u)" -eq 0 ]; then
+	go test -count=1 -tags pcscdrestart -run '^TestPcscdRestart$' ./hardware
+else
+	echo "scripts/test.sh: the pcscd restart test needs root" >&2
+	exit 1
+fi
+
 # Fuzzing runs a number of inputs per target, not a time: a time limit
 # can end in a spurious "context deadline exceeded" failure when the
 # machine is busy (Go's fuzz coordinator, go.dev/issue/75804, fixed in

@@ -74,7 +74,7 @@ func (m *mainView) remembered(k hardware.Key) bool {
 	if m.g.vault == nil {
 		return false
 	}
-	r := m.g.vault.Known(k.Serial)
+	r := m.g.vault.Known(k.ID())
 	return r != nil && r.AccessKey != nil
 }
 
@@ -82,7 +82,7 @@ func (m *mainView) remembered(k hardware.Key) bool {
 // vault if there is none yet); nil forgets it.
 func (m *mainView) rememberAccess(k hardware.Key, access []byte) {
 	m.withVault(func(v *accounts.Vault) error {
-		r := v.Remember(k.Serial)
+		r := v.Remember(k.ID())
 		old := r.AccessKey
 		r.AccessKey = access
 		if err := v.Save(); err != nil {
@@ -97,7 +97,7 @@ func (m *mainView) rememberAccess(k hardware.Key, access []byte) {
 // running app: its codes stay hidden until the password is typed again.
 func (m *mainView) forgetAccess(sec *keySection) {
 	m.rememberAccess(sec.key, nil)
-	m.broker.Forget(sec.key.Serial)
+	m.broker.Forget(sec.key.ID())
 	if sec.key.Protected {
 		sec.err, sec.creds, sec.asked = hardware.ErrPasswordNeeded, nil, true
 		m.refilter()
@@ -165,7 +165,7 @@ func (m *mainView) nameKey(sec *keySection) {
 	name := widget.NewEntry()
 	name.SetPlaceHolder("e.g. keychain, spare in the drawer")
 	if v := m.g.vault; v != nil {
-		if r := v.Known(sec.key.Serial); r != nil {
+		if r := v.Known(sec.key.ID()); r != nil {
 			name.SetText(r.Name)
 		}
 	}
@@ -174,7 +174,7 @@ func (m *mainView) nameKey(sec *keySection) {
 			return
 		}
 		m.withVault(func(v *accounts.Vault) error {
-			r := v.Remember(sec.key.Serial)
+			r := v.Remember(sec.key.ID())
 			old := r.Name
 			r.Name = strings.TrimSpace(name.Text)
 			if err := v.Save(); err != nil {
@@ -242,7 +242,7 @@ func (m *mainView) clearKeyPassword(sec *keySection) {
 				return s.ClearPassword()
 			}, func() {
 				sec.key.Protected = false
-				m.broker.Forget(sec.key.Serial)
+				m.broker.Forget(sec.key.ID())
 				if m.remembered(sec.key) {
 					m.rememberAccess(sec.key, nil)
 				}
@@ -259,10 +259,15 @@ func (m *mainView) resetKey(sec *keySection) {
 		if !ok {
 			return
 		}
-		m.keyOp(sec, "Reset "+sec.key.Name()+".", func(s *hardware.Session) error { return s.Reset() }, func() {
-			sec.key.Protected = false
-			m.broker.Forget(sec.key.Serial)
-			m.forgetKeyRecords(sec.key.Serial, nil)
+		var device string // a reset gives the key a new device id
+		m.keyOp(sec, "Reset "+sec.key.Name()+".", func(s *hardware.Session) error {
+			err := s.Reset()
+			device = s.Device
+			return err
+		}, func() {
+			m.broker.Forget(sec.key.ID())
+			m.forgetKeyRecords(sec.key.ID(), nil)
+			sec.key.Protected, sec.key.Device = false, device
 		})
 	}, m.g.win)
 	d.SetConfirmText("Reset")
@@ -292,15 +297,15 @@ func (m *mainView) keyOp(sec *keySection, success string, op func(*hardware.Sess
 }
 
 // forgetKeyRecords drops the vault's records of the named accounts on
-// the key with this serial (all of them for names == nil).
-func (m *mainView) forgetKeyRecords(serial uint32, names []string) {
+// key id (all of them for names == nil).
+func (m *mainView) forgetKeyRecords(id accounts.KeyID, names []string) {
 	v := m.g.vault
 	if v == nil {
 		return
 	}
 	before := slices.Clone(v.KeyAccounts)
 	v.KeyAccounts = slices.DeleteFunc(v.KeyAccounts, func(r *accounts.KeyAccount) bool {
-		return r.Serial == serial && (names == nil || slices.Contains(names, r.Credential))
+		return r.KeyID == id && (names == nil || slices.Contains(names, r.Credential))
 	})
 	if len(v.KeyAccounts) != len(before) {
 		if err := v.Save(); err != nil {
@@ -341,7 +346,7 @@ func (m *mainView) keyDetails(kc *keyCred) {
 				d.Hide()
 				m.keyOp(sec, "Deleted "+kc.view.Label()+" from "+sec.key.Name()+".", func(s *hardware.Session) error {
 					return s.Delete(c.Name)
-				}, func() { m.forgetKeyRecords(sec.key.Serial, []string{c.Name}) })
+				}, func() { m.forgetKeyRecords(sec.key.ID(), []string{c.Name}) })
 			}, g.win)
 	})
 	deleteBtn.Importance = widget.DangerImportance
@@ -350,7 +355,7 @@ func (m *mainView) keyDetails(kc *keyCred) {
 		newName := ykoath.CredentialName(strings.TrimSpace(issuer.Text), strings.TrimSpace(name.Text), c.Kind != accounts.HOTP, c.Period)
 		meta := func(credential string) {
 			m.withVault(func(v *accounts.Vault) error {
-				r := v.KeepOnKey(sec.key.Serial, credential)
+				r := v.KeepOnKey(sec.key.ID(), credential)
 				old := *r
 				r.Tags, r.Note, r.Pinned, r.Updated = splitTags(tags.Text), note.Text, pinned.Checked, time.Now().UTC()
 				if err := v.Save(); err != nil {
@@ -371,7 +376,7 @@ func (m *mainView) keyDetails(kc *keyCred) {
 			return s.Rename(c.Name, newName)
 		}, func() {
 			if v := g.vault; v != nil {
-				v.RenameOnKey(sec.key.Serial, c.Name, newName)
+				v.RenameOnKey(sec.key.ID(), c.Name, newName)
 			}
 			kc.cred.Name = newName
 			meta(newName)
@@ -414,9 +419,9 @@ func (m *mainView) moveOnKey(kc *keyCred, delta int) {
 		// This key's records, all of them, in the new order at the end.
 		var mine []*accounts.KeyAccount
 		for _, view := range all {
-			mine = append(mine, v.KeepOnKey(sec.key.Serial, byView[view].cred.Name))
+			mine = append(mine, v.KeepOnKey(sec.key.ID(), byView[view].cred.Name))
 		}
-		v.KeyAccounts = slices.DeleteFunc(v.KeyAccounts, func(r *accounts.KeyAccount) bool { return r.Serial == sec.key.Serial })
+		v.KeyAccounts = slices.DeleteFunc(v.KeyAccounts, func(r *accounts.KeyAccount) bool { return r.KeyID == sec.key.ID() })
 		v.KeyAccounts = append(v.KeyAccounts, mine...)
 		if err := v.Save(); err != nil {
 			v.KeyAccounts = before
@@ -493,93 +498,132 @@ func (g *gui) chooseWhere(f *found) {
 }
 
 // putOnKeys writes accounts to keys: it checks every key has room first
-// and writes to none if one has not. An account a key cannot hold
-// (Steam, a name too long) is named; the others are written. then runs
-// once the user has read the result.
+// and writes to none if one has not. An account of a name a key already
+// holds is replaced only if the user says so (its old secret is lost).
+// An account a key cannot hold (Steam, a name too long) is named; the
+// others are written. then runs once the user has read the result.
 func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touch bool, then func()) {
 	broker := m.broker
 	m.g.touch()
+	go func() {
+		held := map[*keySection][]string{}
+		var lines []string
+		for _, sec := range secs {
+			err := broker.Do(sec.key, func(s *hardware.Session) error {
+				_, names, err := s.CheckRoom(accts)
+				if err == nil && len(names) > 0 {
+					held[sec] = names
+					lines = append(lines, fmt.Sprintf("%s already holds %s.", sec.title(), strings.Join(names, ", ")))
+				}
+				return err
+			})
+			if err != nil {
+				do(func() {
+					m.putResult("Nothing was stored on a key", []string{sentence(err) + " Nothing was written."}, then)
+				})
+				return
+			}
+		}
+		if len(held) == 0 {
+			m.writeKeys(broker, accts, secs, touch, nil, then)
+			return
+		}
+		// A YubiKey would overwrite an account of the same name without
+		// a word, and its old secret would be lost: ask first.
+		do(func() {
+			msg := strings.Join(lines, "\n") + "\nReplace? The old secret cannot be read back: codes made from it stop working, so replace only an account the site has set up again."
+			d := dialog.NewConfirm("Replace accounts on the key?", msg, func(ok bool) {
+				if !ok {
+					m.putResult("Nothing was stored on a key", []string{"Nothing was written: the key keeps its accounts."}, then)
+					return
+				}
+				go m.writeKeys(broker, accts, secs, touch, held, then)
+			}, m.g.win)
+			d.SetConfirmText("Replace")
+			d.SetConfirmImportance(widget.DangerImportance)
+			d.Show()
+		})
+	}()
+}
+
+// writeKeys is putOnKeys' writing, off the UI thread: replace names the
+// accounts each key holds that the user chose to replace. A key that
+// fails after another was written is named, with what each key holds.
+func (m *mainView) writeKeys(broker *hardware.Broker, accts []*accounts.Account, secs []*keySection, touch bool, replace map[*keySection][]string, then func()) {
 	type result struct {
 		sec      *keySection
 		added    []string // credential names
 		left     int
 		problems []string
 	}
-	go func() {
-		var results []result
-		var fail error
-		for _, sec := range secs {
-			err := broker.Do(sec.key, func(s *hardware.Session) error {
-				_, names, err := s.CheckRoom(accts)
-				// A YubiKey would overwrite an account of the same name
-				// without a word, and its old secret would be lost.
-				if err == nil && len(names) > 0 {
-					err = fmt.Errorf("%s already holds %s: delete it from the key first or use another name; nothing was written", s.Name(), strings.Join(names, ", "))
+	var results []result
+	var fail error
+	for _, sec := range secs {
+		r := result{sec: sec}
+		err := broker.Do(sec.key, func(s *hardware.Session) error {
+			for _, a := range accts {
+				put := s.Put
+				if slices.Contains(replace[sec], hardware.StoredName(a)) {
+					put = s.Replace
 				}
-				return err
-			})
-			if err != nil {
-				fail = err
-				break
-			}
-		}
-		for _, sec := range secs {
-			if fail != nil {
-				break
-			}
-			r := result{sec: sec}
-			err := broker.Do(sec.key, func(s *hardware.Session) error {
-				for _, a := range accts {
-					c, err := s.Put(a, touch)
-					if errors.Is(err, hardware.ErrRemoved) || errors.Is(err, hardware.ErrFull) {
-						return err
-					}
-					if err != nil {
-						r.problems = append(r.problems, a.Label()+": "+sentence(err))
-						continue
-					}
-					r.added = append(r.added, c.Name)
+				c, err := put(a, touch)
+				if errors.Is(err, hardware.ErrRemoved) || errors.Is(err, hardware.ErrFull) {
+					return err
 				}
-				r.left, _, _ = s.CheckRoom(nil)
-				return nil
-			})
-			if err != nil {
-				fail = fmt.Errorf("%s: %w", sec.key.Name(), err)
-			}
-			results = append(results, r)
-		}
-		do(func() {
-			var lines []string
-			for _, r := range results {
-				m.keepRecords(r.sec.key.Serial, accts, r.added)
-				m.readKey(r.sec)
-				lines = append(lines, fmt.Sprintf("Added %d to %s.", len(r.added), r.sec.title()))
-				lines = append(lines, r.problems...)
-				if r.left >= 0 && r.left <= hardware.FewLeft { // -1: the key does not say
-					lines = append(lines, fmt.Sprintf("%s has room for %d more.", r.sec.key.Name(), r.left))
+				if err != nil {
+					r.problems = append(r.problems, a.Label()+": "+sentence(err))
+					continue
 				}
+				r.added = append(r.added, c.Name)
 			}
-			if fail != nil {
-				lines = append(lines, sentence(fail))
-			}
-			if len(secs) == 1 && fail == nil {
-				lines = append(lines, "The secret cannot be read back from the key: keep a spare key or a backup of the QR code.")
-			}
-			title := "Stored on the YubiKey"
-			if len(results) == 0 {
-				title = "Nothing was stored on a key"
-			}
-			d := dialog.NewCustom(title, "Done", newWrapLabel(strings.Join(lines, "\n")), m.g.win)
-			d.SetOnClosed(then)
-			d.Resize(m.g.fit(440, 220))
-			d.Show()
+			r.left, _, _ = s.CheckRoom(nil)
+			return nil
 		})
-	}()
+		results = append(results, r)
+		if err != nil {
+			fail = fmt.Errorf("%s: %w", sec.key.Name(), err)
+			break
+		}
+	}
+	do(func() {
+		var lines []string
+		for _, r := range results {
+			m.keepRecords(r.sec.key.ID(), accts, r.added)
+			m.readKey(r.sec)
+			lines = append(lines, fmt.Sprintf("Added %d to %s.", len(r.added), r.sec.title()))
+			lines = append(lines, r.problems...)
+			if r.left >= 0 && r.left <= hardware.FewLeft { // -1: the key does not say
+				lines = append(lines, fmt.Sprintf("%s has room for %d more.", r.sec.key.Name(), r.left))
+			}
+		}
+		if fail != nil {
+			lines = append(lines, sentence(fail))
+			if len(results) < len(secs) {
+				lines = append(lines, fmt.Sprintf("Nothing was written to %s.", secs[len(results)].title()))
+			}
+		}
+		if len(secs) == 1 && fail == nil {
+			lines = append(lines, "The secret cannot be read back from the key: keep a spare key or a backup of the QR code.")
+		}
+		title := "Stored on the YubiKey"
+		if fail != nil {
+			title = "Stored on some keys only"
+		}
+		m.putResult(title, lines, then)
+	})
+}
+
+// putResult shows what putOnKeys did; then runs when it is closed.
+func (m *mainView) putResult(title string, lines []string, then func()) {
+	d := dialog.NewCustom(title, "Done", newWrapLabel(strings.Join(lines, "\n")), m.g.win)
+	d.SetOnClosed(then)
+	d.Resize(m.g.fit(440, 220))
+	d.Show()
 }
 
 // keepRecords keeps, for accounts just written to a key, what the key
 // cannot hold (tags, icon, note, pin), if they have any.
-func (m *mainView) keepRecords(serial uint32, accts []*accounts.Account, added []string) {
+func (m *mainView) keepRecords(id accounts.KeyID, accts []*accounts.Account, added []string) {
 	v := m.g.vault
 	if v == nil {
 		return
@@ -591,7 +635,7 @@ func (m *mainView) keepRecords(serial uint32, accts []*accounts.Account, added [
 		if !slices.Contains(added, name) || (len(a.Tags) == 0 && a.Icon == nil && a.Note == "" && !a.Pinned) {
 			continue
 		}
-		r := v.KeepOnKey(serial, name)
+		r := v.KeepOnKey(id, name)
 		r.Tags, r.Icon, r.Note, r.Pinned = a.Tags, a.Icon, a.Note, a.Pinned
 		changed = true
 	}

@@ -88,7 +88,7 @@ func (m *mainView) watchKeys() {
 	if v := m.g.vault; v != nil {
 		for _, k := range v.Keys {
 			if k.AccessKey != nil {
-				m.broker.Remember(k.Serial, k.AccessKey)
+				m.broker.Remember(k.KeyID, k.AccessKey)
 			}
 		}
 	}
@@ -110,7 +110,7 @@ func (m *mainView) watchKeys() {
 func (m *mainView) setKeys(keys []hardware.Key) {
 	var secs []*keySection
 	for _, k := range keys {
-		i := slices.IndexFunc(m.keys, func(s *keySection) bool { return s.key.Reader == k.Reader && s.key.Serial == k.Serial })
+		i := slices.IndexFunc(m.keys, func(s *keySection) bool { return s.key.Reader == k.Reader && s.key.ID() == k.ID() })
 		if i >= 0 {
 			m.keys[i].key, m.keys[i].label = k, keyLabel(k, m.g.vault)
 			secs = append(secs, m.keys[i])
@@ -193,7 +193,7 @@ func (m *mainView) keyView(sec *keySection, kc *keyCred) *accounts.Account {
 	c := kc.cred
 	a := &accounts.Account{Issuer: c.Issuer, Name: c.Account, Kind: c.Kind, Algorithm: c.Algorithm, Period: c.Period}
 	if m.g.vault != nil {
-		if r := m.g.vault.OnKey(sec.key.Serial, c.Name); r != nil {
+		if r := m.g.vault.OnKey(sec.key.ID(), c.Name); r != nil {
 			a.Icon, a.Tags, a.Pinned, a.Note = r.Icon, r.Tags, r.Pinned, r.Note
 		}
 	}
@@ -231,7 +231,7 @@ func (m *mainView) ordered(sec *keySection) []*keyCred {
 	}
 	rank := map[string]int{}
 	for i, r := range m.g.vault.KeyAccounts {
-		if r.Serial == sec.key.Serial {
+		if r.KeyID == sec.key.ID() {
 			rank[r.Credential] = i + 1
 		}
 	}
@@ -354,7 +354,7 @@ func newWrapLabel(text string) *widget.Label {
 // keyLabel names a key for messages: "YubiKey 123 (keychain)".
 func keyLabel(k hardware.Key, v *accounts.Vault) string {
 	if v != nil {
-		if r := v.Known(k.Serial); r != nil && strings.TrimSpace(r.Name) != "" {
+		if r := v.Known(k.ID()); r != nil && strings.TrimSpace(r.Name) != "" {
 			return k.Name() + " (" + r.Name + ")"
 		}
 	}

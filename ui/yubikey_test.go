@@ -139,7 +139,7 @@ func TestYubiKey(t *testing.T) {
 			t.Errorf("no label %q among %s", want, keys(got))
 		}
 	}
-	if k := g.vault.Known(424242); k == nil || len(k.AccessKey) == 0 {
+	if k := g.vault.Known(accounts.KeyID{Serial: 424242}); k == nil || len(k.AccessKey) == 0 {
 		t.Error("the vault did not remember the key's password, which the prompt asked for")
 	}
 
@@ -184,7 +184,7 @@ func TestYubiKey(t *testing.T) {
 		it := g.main.list.items
 		return len(it) > 1 && it[0].head != nil && it[1].acct.Label() == "Slow Bank: me" && it[1].acct.Pinned
 	})
-	if r := g.vault.OnKey(424242, "60/Slow Bank:me"); r == nil || !r.Pinned {
+	if r := g.vault.OnKey(accounts.KeyID{Serial: 424242}, "60/Slow Bank:me"); r == nil || !r.Pinned {
 		t.Errorf("the vault's record of the pinned account: %+v", r)
 	}
 
@@ -236,36 +236,78 @@ func TestYubiKey(t *testing.T) {
 		return slices.ContainsFunc(g.main.list.items, func(it listItem) bool { return it.on != nil && it.acct.Label() == "N0C: web" })
 	})
 
-	// The same account again: refused, not silently overwritten.
+	// The same account again: the key would overwrite it without a word,
+	// so Twofold asks first. Cancelled, nothing is written; confirmed,
+	// the key computes with the new secret.
 	again := *added
 	again.Secret = []byte("another secret for n0c")
-	fyne.DoAndWait(func() { g.add(&found{accounts: []*accounts.Account{&again}}) })
-	where = w.Canvas().Overlays().Top()
-	fyne.DoAndWait(func() {
-		group := find(t, where, func(c *widget.CheckGroup) bool { return true })
-		for _, o := range group.Options {
-			if strings.HasPrefix(o, "YubiKey 424242") {
-				group.SetSelected([]string{o})
+	addAgain := func(confirm string) {
+		t.Helper()
+		fyne.DoAndWait(func() { g.add(&found{accounts: []*accounts.Account{&again}}) })
+		where := w.Canvas().Overlays().Top()
+		fyne.DoAndWait(func() {
+			group := find(t, where, func(c *widget.CheckGroup) bool { return true })
+			for _, o := range group.Options {
+				if strings.HasPrefix(o, "YubiKey 424242") {
+					group.SetSelected([]string{o})
+				}
+			}
+			test.Tap(button(t, where, "Add"))
+		})
+		var ask fyne.CanvasObject
+		waitFor(t, "the question before replacing", func() bool {
+			ask = w.Canvas().Overlays().Top()
+			for text := range labels(ask) {
+				if strings.HasPrefix(text, "YubiKey 424242 already holds N0C:web.\nReplace?") {
+					return true
+				}
+			}
+			return false
+		})
+		fyne.DoAndWait(func() { test.Tap(button(t, ask, confirm)) })
+	}
+	keyCode := func() string {
+		t.Helper()
+		codes, err := g.main.broker.Codes(g.main.keys[0].key, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range codes {
+			if c.Name == "N0C:web" {
+				return c.Code
 			}
 		}
-		test.Tap(button(t, where, "Add"))
+		t.Fatal("N0C:web is not on the key")
+		return ""
+	}
+	addAgain("No")
+	waitFor(t, "nothing written", func() bool {
+		return labels(w.Canvas().Overlays().Top())["Nothing was written: the key keeps its accounts."] != nil
 	})
-	waitFor(t, "the refusal", func() bool {
-		for text := range labels(w.Canvas().Overlays().Top()) {
-			if strings.Contains(text, "YubiKey 424242 already holds N0C:web: delete it from the key first or use another name; nothing was written") {
-				return true
-			}
-		}
-		return false
+	if want, _ := added.Code(at); keyCode() != want {
+		t.Error("the key's account changed though the user said no")
+	}
+	addAgain("Replace")
+	waitFor(t, "the account replaced", func() bool {
+		return labels(w.Canvas().Overlays().Top())["Added 1 to YubiKey 424242.\nThe secret cannot be read back from the key: keep a spare key or a backup of the QR code."] != nil
 	})
+	if want, _ := again.Code(at); keyCode() != want {
+		t.Error("the key does not compute with the new secret after Replace")
+	}
 	if card.Count() != 5 {
-		t.Errorf("the key holds %d accounts after the refusal, want 5", card.Count())
+		t.Errorf("the key holds %d accounts after the replace, want 5", card.Count())
 	}
 
 	// Forgetting the remembered password forgets it in the running app
-	// too: read again, the key is locked.
+	// too: read again (once the read after the replace is done), the key
+	// is locked.
+	waitFor(t, "the key read after the replace", func() bool {
+		var busy bool
+		fyne.DoAndWait(func() { busy = g.main.keys[0].busy })
+		return !busy
+	})
 	fyne.DoAndWait(func() { g.main.forgetAccess(g.main.keys[0]) })
-	if k := g.vault.Known(424242); k != nil && len(k.AccessKey) != 0 {
+	if k := g.vault.Known(accounts.KeyID{Serial: 424242}); k != nil && len(k.AccessKey) != 0 {
 		t.Error("the vault still remembers the key's password")
 	}
 	fyne.DoAndWait(func() { g.main.readKey(g.main.keys[0]) })

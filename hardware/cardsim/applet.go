@@ -45,7 +45,9 @@ type Card struct {
 	// RefuseOverwrite: a PUT with a name the key holds is refused (6985)
 	// instead of replacing it, as some other makes' keys do.
 	RefuseOverwrite bool
-	ne              int // the answer bytes the current command asks for
+	// NoReset: the key has no OATH RESET (INS 04 is not supported).
+	NoReset bool
+	ne      int // the answer bytes the current command asks for
 }
 
 type credential struct {
@@ -63,6 +65,34 @@ func New(serial uint32) *Card {
 	c := &Card{Serial: serial, Version: [3]byte{5, 4, 3}, Limit: 32, salt: make([]byte, 8)}
 	rand.Read(c.salt)
 	return c
+}
+
+// Profiles are the kinds of key the tests run against, by name:
+//   - "yubikey": a YubiKey 5 with firmware 5.7 (lenient about Le, 64
+//     places, a PUT of an existing name replaces it);
+//   - "strict": another make's YKOATH key read the strictest way: Le
+//     honoured exactly (61xx without data when Le is absent), no
+//     management application so no serial, 100 places, a PUT of an
+//     existing name refused with 6985, no OATH reset;
+//   - "old": a YubiKey 4 (firmware 4.3.7): 32 places, no rename.
+var Profiles = []string{"yubikey", "strict", "old"}
+
+// NewProfile is a key of the named profile (see Profiles). serial is
+// ignored by "strict", which tells none.
+func NewProfile(profile string, serial uint32) (*Card, error) {
+	c := New(serial)
+	switch profile {
+	case "yubikey":
+		c.Version, c.Limit = [3]byte{5, 7, 1}, 64
+	case "strict":
+		c.Serial, c.Limit = 0, 100
+		c.StrictLe, c.NoManagement, c.RefuseOverwrite, c.NoReset = true, true, true, true
+	case "old":
+		c.Version, c.Limit = [3]byte{4, 3, 7}, 32
+	default:
+		return nil, fmt.Errorf("no cardsim profile %q (there are %v)", profile, Profiles)
+	}
+	return c, nil
 }
 
 func sw(code uint16) []byte { return []byte{byte(code >> 8), byte(code)} }
@@ -111,6 +141,9 @@ func (c *Card) process(apdu []byte) []byte {
 	}
 	switch ins {
 	case ykoath.InsReset:
+		if c.NoReset {
+			return sw(ykoath.SWInsNotSupport)
+		}
 		if p1 != 0xde || p2 != 0xad {
 			return sw(ykoath.SWWrongP1P2)
 		}

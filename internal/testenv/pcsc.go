@@ -39,7 +39,7 @@ func hold(t testing.TB, slot int) {
 	held.Lock()
 	defer held.Unlock()
 	if held.count[slot] == 0 {
-		l := flock.New(filepath.Join(os.TempDir(), fmt.Sprintf("twofold-vpcd-%d.lock", slot)))
+		l := slotLock(slot)
 		if err := l.Lock(); err != nil {
 			t.Fatalf("lock vpcd slot %d: %v", slot, err)
 		}
@@ -53,6 +53,21 @@ func hold(t testing.TB, slot int) {
 			held.locks[slot].Unlock()
 		}
 	})
+}
+
+// HoldVPCD holds reader slot as VPCD does, for callers without a
+// testing.TB (testscript commands), until release is called.
+func HoldVPCD(slot int) (release func(), err error) {
+	l := slotLock(slot)
+	if err := l.Lock(); err != nil {
+		return nil, fmt.Errorf("lock vpcd slot %d: %w", slot, err)
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// slotLock is the file lock every package's tests take on a reader slot.
+func slotLock(slot int) *flock.Flock {
+	return flock.New(filepath.Join(os.TempDir(), fmt.Sprintf("twofold-vpcd-%d.lock", slot)))
 }
 
 // VPCDAddr is VPCD for callers without a testing.TB (testscript commands).
