@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -320,4 +321,63 @@ func TestYubiKey(t *testing.T) {
 	// Pulled out: the section goes.
 	plug.Unplug()
 	waitFor(t, "the key's section to go", func() bool { return len(g.main.keys) == 0 && len(g.main.list.items) == 0 })
+}
+
+// TestKeySectionProfiles: the key's section reads the same on every kind
+// of key cardsim plays (a YubiKey 5.7, another make's strict key with no
+// serial, a YubiKey 4): its name, how many places are used, and the
+// codes the key computes, which are Twofold's own.
+func TestKeySectionProfiles(t *testing.T) {
+	for _, tc := range []struct{ profile, title, used string }{
+		{"yubikey", "YubiKey 515151", "2 of 64 places used"},
+		{"strict", "Virtual PCD 00 00", "2 accounts"},
+		{"old", "YubiKey 515151", "2 of 32 places used"},
+	} {
+		t.Run(tc.profile, func(t *testing.T) {
+			addr, reader := testenv.VPCD(t, 0)
+			t.Setenv("TWOFOLD_YUBIKEY", reader)
+			card, err := cardsim.NewProfile(tc.profile, 515151)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plug, err := card.Plug(addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(plug.Unplug)
+			var s *hardware.Session
+			for end := time.Now().Add(10 * time.Second); s == nil && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+				s, _ = hardware.Open(reader)
+			}
+			if s == nil {
+				t.Fatal("the software key did not appear")
+			}
+			onKey := []*accounts.Account{testAccounts()[0], testAccounts()[2]} // the TOTP ones
+			for _, a := range onKey {
+				if _, err := s.Put(a, false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			at := time.Unix(1767225600, 0)
+			_, w := newTestGUI(t, &at)
+			var want []string
+			for _, a := range onKey {
+				c, err := a.Code(at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, accounts.GroupCode(c))
+			}
+			waitFor(t, fmt.Sprintf("the section %q, %q and the codes %q", tc.title, tc.used, want), func() bool {
+				got := labels(w.Content())
+				for _, l := range append([]string{tc.title, tc.used}, want...) {
+					if got[l] == nil {
+						return false
+					}
+				}
+				return true
+			})
+		})
+	}
 }
