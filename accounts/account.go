@@ -56,6 +56,7 @@ type Account struct {
 	Counter       uint64         `json:"counter,omitempty"`
 	Secret        []byte         `json:"secret"`
 	Icon          []byte         `json:"icon,omitempty"`
+	IconType      string         `json:"iconType,omitempty"` // the icon's MIME type, as imported ("image/svg+xml"); "" if unknown
 	Tags          []string       `json:"tags,omitempty"`
 	Pinned        bool           `json:"pinned,omitempty"`
 	Note          string         `json:"note,omitempty"`

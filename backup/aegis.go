@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/scrypt"
@@ -106,15 +106,21 @@ type aegisEntry struct {
 	Group string `json:"group,omitempty"`
 }
 
+// aegisInfo is an entry's OTP parameters. Aegis's importer requires
+// "period" of TOTP and Steam entries and "counter" of HOTP entries (0
+// included), so neither is omitted when zero: the writer sets exactly
+// the one the type needs (see aegisEntryInfo).
 type aegisInfo struct {
-	Secret  string `json:"secret"`
-	Algo    string `json:"algo"`
-	Digits  int    `json:"digits"`
-	Period  int    `json:"period,omitempty"`
-	Counter uint64 `json:"counter,omitempty"`
+	Secret  string  `json:"secret"`
+	Algo    string  `json:"algo"`
+	Digits  int     `json:"digits"`
+	Period  *int    `json:"period,omitempty"`
+	Counter *uint64 `json:"counter,omitempty"`
 }
 
-func importAegis(data []byte, password []byte) (*Result, error) {
+// aegisContentOf is the content object of an Aegis vault: db itself, or
+// db decrypted with password.
+func aegisContentOf(data []byte, password []byte) ([]byte, error) {
 	var f aegisFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
@@ -122,12 +128,16 @@ func importAegis(data []byte, password []byte) (*Result, error) {
 	if f.Version != aegisVaultVersion {
 		return nil, fmt.Errorf("this Aegis vault is version %d; Twofold reads version %d", f.Version, aegisVaultVersion)
 	}
-	content := []byte(f.DB)
 	if len(f.Header.Slots) > 0 || f.Header.Params != nil {
-		var err error
-		if content, err = aegisDecrypt(f, password); err != nil {
-			return nil, err
-		}
+		return aegisDecrypt(f, password)
+	}
+	return []byte(f.DB), nil
+}
+
+func importAegis(data []byte, password []byte) (*Result, error) {
+	content, err := aegisContentOf(data, password)
+	if err != nil {
+		return nil, err
 	}
 	var c aegisContent
 	if err := json.Unmarshal(content, &c); err != nil {
@@ -142,7 +152,15 @@ func importAegis(data []byte, password []byte) (*Result, error) {
 	}
 	r := &Result{}
 	for i, e := range c.Entries {
-		a, err := newAccount(e.Type, e.Issuer, e.Name, e.Info.Secret, e.Info.Algo, e.Info.Digits, e.Info.Period, e.Info.Counter)
+		var period int
+		var counter uint64
+		if e.Info.Period != nil {
+			period = *e.Info.Period
+		}
+		if e.Info.Counter != nil {
+			counter = *e.Info.Counter
+		}
+		a, err := newAccount(e.Type, e.Issuer, e.Name, e.Info.Secret, e.Info.Algo, e.Info.Digits, period, counter)
 		if err == nil {
 			a.Note, a.Pinned = e.Note, e.Favorite
 			for _, id := range e.Groups {
@@ -154,7 +172,20 @@ func importAegis(data []byte, password []byte) (*Result, error) {
 				a.Tags = append(a.Tags, e.Group)
 			}
 			if e.Icon != nil && *e.Icon != "" {
-				a.Icon, _ = base64.StdEncoding.DecodeString(*e.Icon) // an unreadable icon is dropped, not fatal
+				// Aegis reads an icon without a type as JPEG.
+				mime := "image/jpeg"
+				if e.IconMime != nil {
+					mime = *e.IconMime
+				}
+				icon, err := base64.StdEncoding.DecodeString(*e.Icon)
+				switch {
+				case err != nil:
+					r.Problems = append(r.Problems, fmt.Sprintf("entry %d: its icon is not base64, so it was left out", i+1))
+				case !slices.Contains(aegisIconTypes, mime):
+					r.Problems = append(r.Problems, fmt.Sprintf("entry %d: its icon's type %q is none Aegis uses, so it was left out", i+1, mime))
+				default:
+					a.Icon, a.IconType = icon, mime
+				}
 			}
 		}
 		r.add(i+1, a, err)
@@ -232,27 +263,30 @@ func openParams(key, ct []byte, p aegisParams) ([]byte, error) {
 
 // exportAegis writes an Aegis vault: encrypted with one password slot
 // when opt.Password is set, else plain.
-func exportAegis(accts []*accounts.Account, opt Options) ([]byte, error) {
+func exportAegis(accts []*accounts.Account, opt Options, notes *[]string) ([]byte, error) {
 	c := aegisContent{Version: aegisContentVersion, Entries: []aegisEntry{}, Groups: []aegisGroup{}}
 	groupIDs := map[string]string{}
 	for _, a := range accts {
 		e := aegisEntry{
 			Type: string(a.Kind), Name: a.Name, Issuer: a.Issuer, Note: a.Note, Favorite: a.Pinned,
-			Info:   aegisInfo{Secret: accounts.EncodeSecret(a.Secret), Algo: string(a.Algorithm), Digits: a.Digits, Period: a.Period, Counter: a.Counter},
+			Info:   aegisEntryInfo(a),
 			Groups: []string{},
 		}
 		var err error
 		if e.UUID, err = newUUID(); err != nil {
 			return nil, err
 		}
-		if a.Kind == accounts.HOTP {
-			e.Info.Period = 0
-		}
 		if len(a.Icon) > 0 {
-			icon, mime := base64.StdEncoding.EncodeToString(a.Icon), http.DetectContentType(a.Icon)
-			sum := sha256.Sum256(a.Icon)
-			hash := hex.EncodeToString(sum[:])
-			e.Icon, e.IconMime, e.IconHash = &icon, &mime, &hash
+			mime := iconType(a)
+			if !slices.Contains(aegisIconTypes, mime) {
+				*notes = append(*notes, fmt.Sprintf("%s: its icon (%s) was left out: Aegis takes PNG, JPEG and SVG icons", a.Label(), orUnknown(mime)))
+			} else {
+				icon := base64.StdEncoding.EncodeToString(a.Icon)
+				// Aegis's icon hash covers the type and the bytes.
+				sum := sha256.Sum256(append([]byte(mime), a.Icon...))
+				hash := hex.EncodeToString(sum[:])
+				e.Icon, e.IconMime, e.IconHash = &icon, &mime, &hash
+			}
 		}
 		for _, t := range a.Tags {
 			id, ok := groupIDs[t]
@@ -279,6 +313,35 @@ func exportAegis(accts []*accounts.Account, opt Options) ([]byte, error) {
 		clear(content)
 	}
 	return json.MarshalIndent(f, "", "    ")
+}
+
+// aegisKeeps is accts as an Aegis export keeps them: an icon of a type
+// Aegis does not take is left out.
+func aegisKeeps(accts []*accounts.Account) []*accounts.Account {
+	out := make([]*accounts.Account, len(accts))
+	for i, a := range accts {
+		out[i] = a
+		if len(a.Icon) > 0 && !slices.Contains(aegisIconTypes, iconType(a)) {
+			c := *a
+			c.Icon, c.IconType = nil, ""
+			out[i] = &c
+		}
+	}
+	return out
+}
+
+// aegisEntryInfo is a's OTP parameters with the one of period and counter
+// its type needs.
+func aegisEntryInfo(a *accounts.Account) aegisInfo {
+	info := aegisInfo{Secret: accounts.EncodeSecret(a.Secret), Algo: string(a.Algorithm), Digits: a.Digits}
+	if a.Kind == accounts.HOTP {
+		counter := a.Counter
+		info.Counter = &counter
+	} else {
+		period := a.Period
+		info.Period = &period
+	}
+	return info
 }
 
 func aegisEncrypt(f *aegisFile, content []byte, opt Options) error {

@@ -26,28 +26,38 @@ type Options struct {
 	Now      time.Time             // the PDF sheet's date; zero: now
 }
 
+// Written is what Export wrote: the files, and a sentence for each thing
+// the format could not keep (never a secret).
+type Written struct {
+	Files []string
+	Notes []string
+}
+
 // Export writes accts in format to out (a file; for qr and ga-transfer a
 // folder) and reads every written file back with Twofold's own reader,
-// comparing it with accts: a difference is an error, and the files are
-// removed. It returns the files written.
-func Export(format Format, accts []*accounts.Account, out string, opt Options) ([]string, error) {
+// comparing it with accts, and checks it against what the other app's
+// importer requires (conform.go): a difference is an error, and the
+// files are removed.
+func Export(format Format, accts []*accounts.Account, out string, opt Options) (*Written, error) {
 	if len(accts) == 0 {
 		return nil, errors.New("there are no accounts to export")
 	}
-	files, err := write(format, accts, out, opt)
+	w := &Written{}
+	files, err := write(format, accts, out, opt, &w.Notes)
 	if err != nil {
 		return nil, err
 	}
+	w.Files = files
 	if err := verify(format, files, accts, opt); err != nil {
 		for _, f := range files {
 			os.Remove(f)
 		}
 		return nil, fmt.Errorf("the export did not read back as written, so it was removed: %w", err)
 	}
-	return files, nil
+	return w, nil
 }
 
-func write(format Format, accts []*accounts.Account, out string, opt Options) ([]string, error) {
+func write(format Format, accts []*accounts.Account, out string, opt Options, notes *[]string) ([]string, error) {
 	var data []byte
 	var err error
 	switch format {
@@ -56,7 +66,7 @@ func write(format Format, accts []*accounts.Account, out string, opt Options) ([
 	case OTPAuth:
 		data = exportOTPAuth(accts)
 	case Aegis:
-		data, err = exportAegis(accts, opt)
+		data, err = exportAegis(accts, opt, notes)
 	case PDF:
 		data, err = exportPDF(accts, opt)
 	case QR:
@@ -203,6 +213,9 @@ func verify(format Format, files []string, want []*accounts.Account, opt Options
 		if err != nil {
 			return err
 		}
+		if err := conforms(format, data, opt.Password); err != nil {
+			return err
+		}
 		if len(r.Problems) > 0 {
 			return errors.New(r.Problems[0])
 		}
@@ -211,10 +224,26 @@ func verify(format Format, files []string, want []*accounts.Account, opt Options
 		case Twofold:
 			fields = allFields
 		case Aegis:
-			fields = aegisFields
+			fields, want = aegisFields, aegisKeeps(want)
 		}
 	}
 	return compare(got, want, fields)
+}
+
+// conforms checks a written file against what the other app requires.
+func conforms(format Format, data, password []byte) error {
+	switch format {
+	case Aegis:
+		content, err := aegisContentOf(data, password)
+		if err != nil {
+			return err
+		}
+		defer clear(content)
+		return aegisConforms(content)
+	case OTPAuth:
+		return otpauthConforms(data)
+	}
+	return nil
 }
 
 // Which fields a format keeps, for comparing what was read back.

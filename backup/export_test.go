@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -54,10 +56,11 @@ func TestRoundTrips(t *testing.T) {
 		t.Run(fmt.Sprintf("%s password=%q", tc.format, tc.password), func(t *testing.T) {
 			want := tc.accts(t)
 			out := filepath.Join(t.TempDir(), "export")
-			files, err := Export(tc.format, want, out, Options{Password: []byte(tc.password), Argon2: cheapArgon2, Scrypt: cheapScrypt, PerCode: 2})
+			w, err := Export(tc.format, want, out, Options{Password: []byte(tc.password), Argon2: cheapArgon2, Scrypt: cheapScrypt, PerCode: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
+			files := w.Files
 			for _, f := range files {
 				if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
 					t.Errorf("%s: mode %v, %v", f, st.Mode(), err)
@@ -237,12 +240,13 @@ func TestAegisStructure(t *testing.T) {
 func TestVerifyCatchesMismatch(t *testing.T) {
 	accts := plainAccounts(t)
 	out := filepath.Join(t.TempDir(), "list.txt")
-	files, err := Export(OTPAuth, accts, out, Options{})
+	w, err := Export(OTPAuth, accts, out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	changed := plainAccounts(t)
 	changed[3].Counter++
+	files := w.Files
 	if err := verify(OTPAuth, files, changed, Options{}); err == nil || !strings.Contains(err.Error(), "counter differs") {
 		t.Errorf("a changed counter was not caught: %v", err)
 	}
@@ -303,5 +307,129 @@ func TestBackupVector(t *testing.T) {
 	}
 	if err := compare(r.Accounts, richAccounts(t), allFields); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestAegisAsAegisReadsIt: the Aegis export read by the rules of Aegis's
+// own importer (aegisConforms, written from its VaultEntry, OtpInfo and
+// VaultEntryIcon), not only by Twofold's lenient reader: an HOTP account
+// at counter 0 keeps its "counter", an SVG icon is "image/svg+xml" (an
+// icon type Aegis does not take is left out and said), long and
+// non-Latin names survive. The hand-made files below show the rules
+// catch what Aegis refuses.
+func TestAegisAsAegisReadsIt(t *testing.T) {
+	svg := []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<!-- an icon -->
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>`)
+	gif := []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+	jpeg := []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+	accts := richAccounts(t)
+	accts[3].Counter = 0 // HOTP at counter 0: the case Aegis refused
+	accts[0].Icon = svg
+	accts[2].Icon = gif
+	accts[4].Icon, accts[4].IconType = jpeg, "image/jpeg"
+	accts[5].Name = strings.Repeat("très-long.adresse@exemple.fr ", 4) + "二要素認証"
+	for _, password := range []string{"", "pw"} {
+		out := filepath.Join(t.TempDir(), "aegis.json")
+		w, err := Export(Aegis, accts, out, Options{Password: []byte(password), Scrypt: cheapScrypt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(w.Notes) != 1 || !strings.Contains(w.Notes[0], "Airbnb: Elijah: its icon (image/gif) was left out: Aegis takes PNG, JPEG and SVG icons") {
+			t.Errorf("notes %q, want the GIF icon named", w.Notes)
+		}
+		data, _ := os.ReadFile(out)
+		content, err := aegisContentOf(data, []byte(password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := aegisConforms(content); err != nil {
+			t.Errorf("password %q: %v", password, err)
+		}
+		var c struct {
+			Entries []struct {
+				Name     string          `json:"name"`
+				IconMime *string         `json:"icon_mime"`
+				IconHash string          `json:"icon_hash"`
+				Info     map[string]any  `json:"info"`
+				Icon     json.RawMessage `json:"icon"`
+			} `json:"entries"`
+		}
+		if err := json.Unmarshal(content, &c); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Entries[3].Info["counter"]; got != 0.0 {
+			t.Errorf("the HOTP entry's counter is %v, want 0", got)
+		}
+		if m := c.Entries[0].IconMime; m == nil || *m != "image/svg+xml" {
+			t.Errorf("the SVG icon's type is %v", m)
+		}
+		sum := sha256.Sum256(append([]byte("image/svg+xml"), svg...))
+		if c.Entries[0].IconHash != hex.EncodeToString(sum[:]) {
+			t.Error("the icon hash is not Aegis's: SHA-256 of the type and the bytes")
+		}
+		if string(c.Entries[2].Icon) != "null" || c.Entries[2].IconMime != nil {
+			t.Errorf("the GIF icon was written: %s", c.Entries[2].Icon)
+		}
+		if c.Entries[5].Name != accts[5].Name {
+			t.Errorf("the long name came back as %q", c.Entries[5].Name)
+		}
+		// Read back by Twofold, icons keep their type.
+		r, err := Import(data, Aegis, []byte(password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Accounts[0].IconType != "image/svg+xml" || !bytes.Equal(r.Accounts[0].Icon, svg) || r.Accounts[4].IconType != "image/jpeg" {
+			t.Errorf("icons read back as %q and %q", r.Accounts[0].IconType, r.Accounts[4].IconType)
+		}
+	}
+
+	// What Aegis's importer refuses, aegisConforms refuses.
+	good := `{"type":"hotp","uuid":"01234567-89ab-4cde-8f01-23456789abcd","name":"a","issuer":"b","note":"","favorite":false,"icon":null,"info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"counter":0},"groups":[]}`
+	for name, tc := range map[string]struct{ from, to, want string }{
+		"no counter":        {`,"counter":0`, ``, `no "counter"`},
+		"counter as string": {`"counter":0`, `"counter":"0"`, `no "counter"`},
+		"no icon field":     {`"icon":null,`, ``, `"icon"`},
+		"icon as text":      {`"icon":null`, `"icon":"PHN2Zz4=","icon_mime":"text/plain; charset=utf-8"`, `text/plain`},
+		"padded secret":     {`JBSWY3DPEHPK3PXP`, `JBSWY3DPEHPK3PX=`, `base32`},
+		"unknown group":     {`"groups":[]`, `"groups":["01234567-89ab-4cde-8f01-23456789abce"]`, `group`},
+		"TOTP no period":    {`"type":"hotp"`, `"type":"totp"`, `no "period"`},
+		"no issuer":         {`"issuer":"b",`, ``, `issuer`},
+	} {
+		entry := strings.Replace(good, tc.from, tc.to, 1)
+		err := aegisConforms([]byte(`{"version":3,"entries":[` + entry + `],"groups":[]}`))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	if err := aegisConforms([]byte(`{"version":3,"entries":[` + good + `],"groups":[]}`)); err != nil {
+		t.Errorf("a good entry: %v", err)
+	}
+}
+
+// TestOTPAuthAsOthersReadIt: the URI list by the Key URI Format's rules.
+func TestOTPAuthAsOthersReadIt(t *testing.T) {
+	accts := richAccounts(t)
+	accts[3].Counter = 0
+	out := filepath.Join(t.TempDir(), "list.txt")
+	if _, err := Export(OTPAuth, accts, out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	if err := otpauthConforms(data); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(string(data), "otpauth://hotp/Issuu:James?secret=YOOMIXWS5GN6RTBPUFFWKTW5M4&issuer=Issuu&algorithm=SHA1&digits=6&counter=0") {
+		t.Errorf("the HOTP account at counter 0 is not written with its counter:\n%s", data)
+	}
+	for _, bad := range []string{
+		"otpauth://hotp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=A",
+		"otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=B",
+		"otpauth://totp/A:b?secret=jbswy3dpehpk3pxp",
+		"otpaut://totp/A:b?secret=JBSWY3DPEHPK3PXP",
+	} {
+		if err := otpauthConforms([]byte(bad)); err == nil {
+			t.Errorf("%s passed", bad)
+		}
 	}
 }

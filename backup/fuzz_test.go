@@ -136,7 +136,7 @@ func FuzzTwofoldBackup(f *testing.F) {
 }
 
 func FuzzAegis(f *testing.F) {
-	enc, err := exportAegis(richSeed(f, "aegis_plain.json"), Options{Password: []byte(fuzzPassword), Scrypt: ScryptParams{N: 16, R: 1, P: 1}})
+	enc, err := exportAegis(richSeed(f, "aegis_plain.json"), Options{Password: []byte(fuzzPassword), Scrypt: ScryptParams{N: 16, R: 1, P: 1}}, new([]string))
 	if err != nil {
 		f.Fatal(err)
 	}

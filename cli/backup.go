@@ -63,11 +63,15 @@ func runExport(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := backup.Export(fm, v.Accounts, *out, opt)
+	w, err := backup.Export(fm, v.Accounts, *out, opt)
 	if err != nil {
 		return err
 	}
+	files := w.Files
 	fmt.Fprintf(s.env.Stdout, "Exported %s to %s, and read them back to check.\n", count(len(v.Accounts), "account"), describeFiles(files, *out))
+	for _, n := range w.Notes {
+		fmt.Fprintf(s.env.Stdout, "  ! %s.\n", n)
+	}
 	switch {
 	case fm == backup.GATransfer:
 		fmt.Fprintf(s.env.Stdout, "On the phone, open Google Authenticator > Transfer accounts > Import accounts and scan the %d codes in order.\n", len(files))

@@ -170,7 +170,7 @@ func (g *gui) exportTo(c exportChoice, path string, password []byte) {
 		widget.NewLabel("Writing "+filepath.Base(path)+" and reading it back to check…"), widget.NewProgressBarInfinite()), g.win)
 	prog.Show()
 	go func() {
-		files, err := backup.Export(c.format, accts, path, backup.Options{Password: password})
+		w, err := backup.Export(c.format, accts, path, backup.Options{Password: password})
 		clear(password)
 		do(func() {
 			prog.Hide()
@@ -179,7 +179,15 @@ func (g *gui) exportTo(c exportChoice, path string, password []byte) {
 				return
 			}
 			g.app.Preferences().SetInt(prefSinceBackup, 0)
-			g.main.toast(fmt.Sprintf("Exported %d accounts to %s, checked.", len(accts), describePath(files, path)))
+			done := fmt.Sprintf("Exported %d accounts to %s, checked.", len(accts), describePath(w.Files, path))
+			if len(w.Notes) == 0 {
+				g.main.toast(done)
+				return
+			}
+			// What the format could not keep, said where it cannot be missed.
+			d := dialog.NewCustom("Exported, with changes", "OK", newWrapLabel(done+"\n"+strings.Join(w.Notes, ".\n")+"."), g.win)
+			d.Resize(g.fit(480, 280))
+			d.Show()
 		})
 	}()
 }
