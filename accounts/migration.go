@@ -236,58 +236,100 @@ func CanMigrate(a *Account) error {
 	return nil
 }
 
-// EncodeMigration writes accounts as Google Authenticator transfer URIs,
-// at most perCode accounts in each (10 keeps a QR code easy to scan).
+// Bounds on the transfer codes Twofold writes. A code holds at most
+// MaxPerCode accounts, and its URI at most MaxTransferCode bytes: within
+// a QR code of version 25 at error correction M (997 bytes), the size of
+// Google Authenticator's own codes of 10 accounts, which a phone's camera
+// reads well from a screen or paper. An account too big for that alone
+// gets a code of its own, up to MaxTransferCodeAlone (version 30 at M).
+const (
+	MaxPerCode           = 100
+	MaxTransferCode      = 990
+	MaxTransferCodeAlone = 1370
+)
+
+// EncodeMigration writes accounts as Google Authenticator transfer URIs:
+// at most perCode accounts in each (1 to MaxPerCode), fewer when their
+// names are long, so every code stays within MaxTransferCode bytes.
 // Every account must pass CanMigrate.
 func EncodeMigration(accts []*Account, perCode int) ([]string, error) {
-	if perCode < 1 {
-		perCode = 10
+	if perCode < 1 || perCode > MaxPerCode {
+		return nil, fmt.Errorf("a transfer code holds 1 to %d accounts, not %d", MaxPerCode, perCode)
 	}
 	for _, a := range accts {
 		if err := CanMigrate(a); err != nil {
 			return nil, fmt.Errorf("%s: %w", a.Label(), err)
 		}
 	}
+	codes, err := packTransfer(accts, perCode)
+	if err != nil {
+		return nil, err
+	}
 	// A transfer holds at most MaxTransferParts codes (what readers
-	// accept); more accounts than that make several transfers.
+	// accept); more make several transfers.
 	var out []string
-	for len(accts) > 0 {
-		n := min(len(accts), perCode*MaxTransferParts)
-		uris, err := encodeTransfer(accts[:n], perCode)
+	for len(codes) > 0 {
+		n := min(len(codes), MaxTransferParts)
+		uris, err := encodeTransfer(codes[:n])
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, uris...)
-		accts = accts[n:]
+		codes = codes[n:]
 	}
 	return out, nil
 }
 
+// packTransfer groups accts, in order, into codes of at most perCode
+// accounts and MaxTransferCode bytes (measured with the largest header a
+// code can have).
+func packTransfer(accts []*Account, perCode int) ([][]*Account, error) {
+	var codes [][]*Account
+	var cur []*Account
+	for _, a := range accts {
+		if len(cur) > 0 && (len(cur) == perCode || len(transferURI(append(cur[:len(cur):len(cur)], a), MaxTransferParts, MaxTransferParts-1, 0x7fffffff)) > MaxTransferCode) {
+			codes, cur = append(codes, cur), nil
+		}
+		cur = append(cur, a)
+		if len(cur) == 1 && len(transferURI(cur, MaxTransferParts, MaxTransferParts-1, 0x7fffffff)) > MaxTransferCodeAlone {
+			return nil, fmt.Errorf("%s: its name is too long for a transfer code", a.Label())
+		}
+	}
+	if len(cur) > 0 {
+		codes = append(codes, cur)
+	}
+	return codes, nil
+}
+
 // encodeTransfer writes one transfer: codes sharing a random batch ID.
-func encodeTransfer(accts []*Account, perCode int) ([]string, error) {
-	size := (len(accts) + perCode - 1) / perCode
+func encodeTransfer(codes [][]*Account) ([]string, error) {
 	var idb [4]byte
 	if _, err := rand.Read(idb[:]); err != nil {
 		return nil, err
 	}
 	id := uint64(binary.BigEndian.Uint32(idb[:]) & 0x7fffffff)
 	var out []string
-	for i := 0; i < size; i++ {
-		var msg []byte
-		for _, a := range accts[i*perCode : min((i+1)*perCode, len(accts))] {
-			msg = protowire.AppendTag(msg, mpOTPParameters, protowire.BytesType)
-			msg = protowire.AppendBytes(msg, encodeOTPParameters(a))
-		}
-		for _, f := range []struct {
-			num protowire.Number
-			v   uint64
-		}{{mpVersion, 1}, {mpBatchSize, uint64(size)}, {mpBatchIndex, uint64(i)}, {mpBatchID, id}} {
-			msg = protowire.AppendTag(msg, f.num, protowire.VarintType)
-			msg = protowire.AppendVarint(msg, f.v)
-		}
-		out = append(out, MigrationScheme+"://offline?data="+url.QueryEscape(base64.StdEncoding.EncodeToString(msg)))
+	for i, accts := range codes {
+		out = append(out, transferURI(accts, len(codes), i, id))
 	}
 	return out, nil
+}
+
+// transferURI is one transfer code: accts, as part index of size.
+func transferURI(accts []*Account, size, index int, id uint64) string {
+	var msg []byte
+	for _, a := range accts {
+		msg = protowire.AppendTag(msg, mpOTPParameters, protowire.BytesType)
+		msg = protowire.AppendBytes(msg, encodeOTPParameters(a))
+	}
+	for _, f := range []struct {
+		num protowire.Number
+		v   uint64
+	}{{mpVersion, 1}, {mpBatchSize, uint64(size)}, {mpBatchIndex, uint64(index)}, {mpBatchID, id}} {
+		msg = protowire.AppendTag(msg, f.num, protowire.VarintType)
+		msg = protowire.AppendVarint(msg, f.v)
+	}
+	return MigrationScheme + "://offline?data=" + url.QueryEscape(base64.StdEncoding.EncodeToString(msg))
 }
 
 func encodeOTPParameters(a *Account) []byte {

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"net/url"
@@ -180,3 +181,61 @@ func FuzzParseMigration(f *testing.F) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// TestMigrationSplitsBySize: long names make fewer accounts a code, so
+// every code stays within what a phone's camera reads well; a perCode
+// out of range is refused, not taken for 10.
+func TestMigrationSplitsBySize(t *testing.T) {
+	long := testAccounts(10)
+	for i, a := range long {
+		a.Name = fmt.Sprintf("%03d-", i) + strings.Repeat("long.address", 10) + "@example.com" // about 120 characters
+	}
+	for _, tc := range []struct {
+		name    string
+		accts   []*Account
+		perCode int
+	}{
+		{"long names", long, 10},
+		{"60 a code", testAccounts(120), 60},
+		{"one a code", testAccounts(3), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			uris, err := EncodeMigration(tc.accts, tc.perCode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []*Account
+			for _, u := range uris {
+				if len(u) > MaxTransferCode {
+					t.Errorf("a code of %d bytes, over %d", len(u), MaxTransferCode)
+				}
+				b, err := ParseMigration(u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(b.Accounts) > tc.perCode {
+					t.Errorf("a code holds %d accounts, over %d", len(b.Accounts), tc.perCode)
+				}
+				got = append(got, b.Accounts...)
+			}
+			if len(got) != len(tc.accts) {
+				t.Fatalf("%d accounts back, %d written", len(got), len(tc.accts))
+			}
+			for i := range got {
+				if got[i].Name != tc.accts[i].Name || !bytes.Equal(got[i].Secret, tc.accts[i].Secret) {
+					t.Errorf("account %d came back as %s", i, got[i].Label())
+				}
+			}
+		})
+	}
+	for _, n := range []int{0, -1, MaxPerCode + 1} {
+		if _, err := EncodeMigration(testAccounts(3), n); err == nil || !strings.Contains(err.Error(), "a transfer code holds 1 to 100 accounts") {
+			t.Errorf("perCode %d: %v", n, err)
+		}
+	}
+	huge := testAccounts(1)
+	huge[0].Name = strings.Repeat("x", 2000)
+	if _, err := EncodeMigration(huge, 10); err == nil || !strings.Contains(err.Error(), "too long for a transfer code") {
+		t.Errorf("a 2000-character name: %v", err)
+	}
+}

@@ -22,9 +22,13 @@ type Options struct {
 	Password []byte                // twofold (required) and aegis (encrypted if set)
 	Argon2   accounts.Argon2Params // twofold's password slot; zero: accounts.DefaultArgon2
 	Scrypt   ScryptParams          // aegis's password slot; zero: what Aegis uses
-	PerCode  int                   // ga-transfer: accounts per QR code; zero: 10
+	PerCode  int                   // ga-transfer: at most this many accounts per QR code; zero: DefaultPerCode
 	Now      time.Time             // the PDF sheet's date; zero: now
 }
+
+// DefaultPerCode is how many accounts a transfer code holds at most
+// unless asked: Google Authenticator's own number. Long names make fewer.
+const DefaultPerCode = 10
 
 // Written is what Export wrote: the files, and a sentence for each thing
 // the format could not keep (never a secret).
@@ -113,6 +117,9 @@ func transferFiles(accts []*accounts.Account, perCode int) ([]namedPayload, erro
 	}
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("the Google Authenticator transfer cannot take %s: export these another way", strings.Join(bad, "; "))
+	}
+	if perCode == 0 {
+		perCode = DefaultPerCode
 	}
 	uris, err := accounts.EncodeMigration(accts, perCode)
 	if err != nil {

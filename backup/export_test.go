@@ -433,3 +433,26 @@ func TestOTPAuthAsOthersReadIt(t *testing.T) {
 		}
 	}
 }
+
+// TestTransferLongNames: ten accounts with names of about 120 characters
+// made "Data too big" for one QR code; now they are split by size, every
+// code is drawn, and the export reads back whole.
+func TestTransferLongNames(t *testing.T) {
+	var accts []*accounts.Account
+	for i := range 10 {
+		a := *migratable(t)[i%3]
+		a.Name = fmt.Sprintf("%02d.", i) + strings.Repeat("prénom.nom", 11) + "@exemple.fr"
+		accts = append(accts, &a)
+	}
+	w, err := Export(GATransfer, accts, filepath.Join(t.TempDir(), "transfer"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Files) < 2 {
+		t.Errorf("%d codes for ten long names", len(w.Files))
+	}
+	codes, err := TransferCodes(accts, 60)
+	if err != nil || len(codes) != len(w.Files) {
+		t.Errorf("at 60 a code: %d codes, %v; want %d, as at 10", len(codes), err, len(w.Files))
+	}
+}

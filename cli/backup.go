@@ -39,7 +39,7 @@ func runExport(s *session, args []string) error {
 	format := f.fs.String("format", "", "twofold, otpauth, aegis, qr, ga-transfer or pdf")
 	out := f.fs.String("out", "", "the file to write (a folder for qr and ga-transfer)")
 	encrypt := f.fs.Bool("encrypt", false, "aegis: encrypt with a password (asked for, or --password-file)")
-	perCode := f.fs.Int("per-code", 10, "ga-transfer: accounts per QR code")
+	perCode := f.fs.Int("per-code", backup.DefaultPerCode, "ga-transfer: at most this many accounts per QR code (fewer when names are long)")
 	pos, err := parse(f.fs, args)
 	if err != nil {
 		return err
@@ -52,6 +52,9 @@ func runExport(s *session, args []string) error {
 		return usagef("export wants --format (%s) and --out PATH", formats(backup.ExportFormats))
 	}
 	fm := backup.Format(strings.ToLower(*format))
+	if *perCode < 1 || *perCode > accounts.MaxPerCode {
+		return usagef("--per-code wants 1 to %d accounts a code, not %d", accounts.MaxPerCode, *perCode)
+	}
 	opt := backup.Options{PerCode: *perCode}
 	if fm == backup.Twofold || (fm == backup.Aegis && (*encrypt || pwFile != "")) {
 		if opt.Password, err = s.newPassword(pwFile); err != nil {

@@ -350,7 +350,7 @@ func (g *gui) showTransfer() {
 		dialog.ShowInformation("Nothing to transfer", "Google Authenticator cannot take any of these accounts (Steam, 7 digits, or periods other than 30 s).", g.win)
 		return
 	}
-	codes, err := backup.TransferCodes(can, 10)
+	codes, err := backup.TransferCodes(can, backup.DefaultPerCode)
 	if err != nil {
 		g.main.showError(err)
 		return
