@@ -127,10 +127,22 @@ func (a *Account) Matches(query string) bool {
 	return strings.Contains(strings.ToLower(a.Issuer), q) || strings.Contains(strings.ToLower(a.Name), q)
 }
 
-// SameAs reports whether b is the same account as a: the same secret and
-// issuer. Importers and the scanner use it to skip duplicates.
+// SameAs reports whether b is the same account as a: the same secret,
+// type, issuer and name (the last two in any case and spacing). The vault
+// holds one of each; importers and the scanner skip the second. Two
+// accounts sharing a secret under other names or types are kept apart:
+// an HOTP and a TOTP account of one secret make different codes, and a
+// site may give two users the same secret (see SharesSecret).
 func (a *Account) SameAs(b *Account) bool {
-	return strings.EqualFold(a.Issuer, b.Issuer) && string(a.Secret) == string(b.Secret)
+	return a.SharesSecret(b) && a.Kind == b.Kind &&
+		strings.EqualFold(strings.TrimSpace(a.Issuer), strings.TrimSpace(b.Issuer)) &&
+		strings.EqualFold(strings.TrimSpace(a.Name), strings.TrimSpace(b.Name))
+}
+
+// SharesSecret reports whether a and b have the same secret: worth a
+// word when adding, as it is often the same account under another name.
+func (a *Account) SharesSecret(b *Account) bool {
+	return string(a.Secret) == string(b.Secret)
 }
 
 // newID returns a short random identifier, easy to type on the CLI.

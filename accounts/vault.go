@@ -396,16 +396,35 @@ func (v *Vault) KeptGenerations() int {
 	return n
 }
 
-// Add validates a and appends it, refusing a duplicate (same secret and
-// issuer). It gives a an ID if it has none. Call Save to write it.
+// Same is the vault's account that a duplicates (Account.SameAs), or nil.
+func (v *Vault) Same(a *Account) *Account {
+	for _, b := range v.Accounts {
+		if b.SameAs(a) {
+			return b
+		}
+	}
+	return nil
+}
+
+// SharesSecret is an account of the vault with a's secret that is not
+// the same account (Account.SameAs), or nil.
+func (v *Vault) SharesSecret(a *Account) *Account {
+	for _, b := range v.Accounts {
+		if b.SharesSecret(a) && !b.SameAs(a) {
+			return b
+		}
+	}
+	return nil
+}
+
+// Add validates a and appends it, refusing a duplicate (Account.SameAs).
+// It gives a an ID if it has none. Call Save to write it.
 func (v *Vault) Add(a *Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	for _, b := range v.Accounts {
-		if b.SameAs(a) {
-			return fmt.Errorf("%s: %w", a.Label(), ErrDuplicate)
-		}
+	if b := v.Same(a); b != nil {
+		return fmt.Errorf("%s: %w", b.Label(), ErrDuplicate)
 	}
 	for a.ID == "" || v.Find(a.ID) != nil {
 		a.ID = newID()

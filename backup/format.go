@@ -63,6 +63,11 @@ type Result struct {
 
 // add keeps a if it is valid, else notes entry i (1-based) as a problem.
 func (r *Result) add(i int, a *accounts.Account, err error) {
+	r.addAt(fmt.Sprintf("entry %d", i), a, err)
+}
+
+// addAt is add for an entry found at where ("line 3").
+func (r *Result) addAt(where string, a *accounts.Account, err error) {
 	if err == nil && a != nil {
 		if a.Kind == accounts.HOTP {
 			a.Period = 0
@@ -70,7 +75,7 @@ func (r *Result) add(i int, a *accounts.Account, err error) {
 		err = a.Validate()
 	}
 	if err != nil {
-		r.Problems = append(r.Problems, fmt.Sprintf("entry %d: %v", i, err))
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: %v", where, err))
 		return
 	}
 	r.Accounts = append(r.Accounts, a)

@@ -196,8 +196,22 @@ func TestBrokenEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Accounts) != 6 || len(r.Problems) != 1 || !strings.HasPrefix(r.Problems[0], "entry 3: ") {
+	if len(r.Accounts) != 6 || len(r.Problems) != 1 || !strings.HasPrefix(r.Problems[0], "line 3: ") {
 		t.Errorf("%d accounts, problems %q", len(r.Accounts), r.Problems)
+	}
+	// A list with a comment, blank lines and a typo: the typo is named by
+	// its line, never quoted (it holds a secret); the rest imports.
+	list := "# my codes\n\n" + lines[0] + "\n" + strings.Replace(lines[1], "otpauth://", "otpaut://", 1) + "\n\n" + lines[2] + "\n"
+	r, err = Import([]byte(list), OTPAuth, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Accounts) != 1 || len(r.Problems) != 2 ||
+		r.Problems[0] != "line 4: not an otpauth:// URI, a blank line or a # comment; skipped" || !strings.HasPrefix(r.Problems[1], "line 6: otpauth URI: bad secret") {
+		t.Errorf("%d accounts, problems %q", len(r.Accounts), r.Problems)
+	}
+	if strings.Contains(strings.Join(r.Problems, " "), "5OM4WOOG") {
+		t.Error("a problem quotes the secret")
 	}
 	aegis, _ := os.ReadFile("testdata/importers/aegis_plain.json")
 	broken := strings.Replace(string(aegis), `"algo": "SHA256"`, `"algo": "MD5"`, 1)
@@ -223,6 +237,27 @@ func TestPreviewMarksDuplicates(t *testing.T) {
 	}
 	if n := len(New(items)); n != 2 {
 		t.Errorf("%d new accounts, want 2", n)
+	}
+	if items[1].Match != plain[1] || items[1].Note() != "already in the vault; skipped" {
+		t.Errorf("the duplicate matched %v: %q", items[1].Match, items[1].Note())
+	}
+	// Same secret, another type or name: a new account, with a word; the
+	// same name in another case is the same account, named as the vault
+	// has it.
+	hotp := *plain[3] // Issuu: James, HOTP
+	totp, bob, shout := hotp, hotp, hotp
+	totp.Kind, totp.Period, totp.Counter = accounts.TOTP, 30, 0
+	bob.Name = "Bob"
+	shout.Issuer, shout.Name = "ISSUU", " james "
+	items = Preview([]*accounts.Account{&totp, &bob, &shout}, []*accounts.Account{plain[3]})
+	for i, want := range []string{
+		"new; it has the same secret as Issuu: James",
+		"new; it has the same secret as Issuu: James",
+		"already in the vault as Issuu: James; skipped",
+	} {
+		if got := items[i].Note(); got != want {
+			t.Errorf("item %d: %q, want %q", i, got, want)
+		}
 	}
 }
 

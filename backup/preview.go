@@ -5,9 +5,13 @@ import "twofold/accounts"
 // Item is one account of an import preview.
 type Item struct {
 	Account *accounts.Account
-	// Duplicate: an account with the same secret and issuer is already in
-	// the vault (or earlier in the same file). Skipped unless asked.
+	// Duplicate: the same account (accounts.Account.SameAs) is already in
+	// the vault, or earlier in the same file: Match. Skipped.
 	Duplicate bool
+	// Match is the account Account duplicates, or, when it is no
+	// duplicate, one that has the same secret under another name or type
+	// (worth a word: often the same account), or nil.
+	Match *accounts.Account
 }
 
 // Preview marks which found accounts the vault already has.
@@ -15,17 +19,33 @@ func Preview(found, existing []*accounts.Account) []Item {
 	seen := append([]*accounts.Account{}, existing...)
 	items := make([]Item, 0, len(found))
 	for _, a := range found {
-		dup := false
+		it := Item{Account: a}
 		for _, b := range seen {
 			if a.SameAs(b) {
-				dup = true
+				it.Duplicate, it.Match = true, b
 				break
 			}
+			if it.Match == nil && a.SharesSecret(b) {
+				it.Match = b
+			}
 		}
-		items = append(items, Item{Account: a, Duplicate: dup})
+		items = append(items, it)
 		seen = append(seen, a)
 	}
 	return items
+}
+
+// Note says what the preview found of it: "" for a new account.
+func (it Item) Note() string {
+	switch {
+	case it.Duplicate && it.Match.Label() != it.Account.Label():
+		return "already in the vault as " + it.Match.Label() + "; skipped"
+	case it.Duplicate:
+		return "already in the vault; skipped"
+	case it.Match != nil:
+		return "new; it has the same secret as " + it.Match.Label()
+	}
+	return ""
 }
 
 // New is the accounts of a preview that are not duplicates.

@@ -130,7 +130,10 @@ func runImport(s *session, args []string) error {
 	for _, it := range items {
 		mark, note := "+", ""
 		if it.Duplicate {
-			mark, note = "=", " (already in the vault: skipped)"
+			mark = "="
+		}
+		if n := it.Note(); n != "" {
+			note = " (" + n + ")"
 		}
 		fmt.Fprintf(s.env.Stdout, "  %s %s%s\n", mark, it.Account.Label(), note)
 	}

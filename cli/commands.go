@@ -256,9 +256,10 @@ func runAdd(s *session, args []string) error {
 	added := 0
 	now := time.Now()
 	for _, a := range found {
+		shares := v.SharesSecret(a)
 		if err := v.Add(a); err != nil {
 			if errors.Is(err, accounts.ErrDuplicate) {
-				fmt.Fprintf(s.env.Stdout, "Skipped %s: it is already in the vault.\n", a.Label())
+				fmt.Fprintf(s.env.Stdout, "Skipped %s: it is already in the vault.\n", v.Same(a).Label())
 				continue
 			}
 			problems = append(problems, fmt.Sprintf("%s: %v", a.Label(), err))
@@ -269,6 +270,9 @@ func runAdd(s *session, args []string) error {
 		fmt.Fprintf(s.env.Stdout, "Added %s (id %s). Its code now is %s: enter it on the site to finish setting up.\n", a.Label(), a.ID, code)
 		if a.Warning != "" {
 			fmt.Fprintf(s.env.Stdout, "  Note: %s.\n", a.Warning)
+		}
+		if shares != nil {
+			fmt.Fprintf(s.env.Stdout, "  Note: it has the same secret as %s: if it is the same account, delete one.\n", shares.Label())
 		}
 	}
 	if added > 0 {

@@ -322,15 +322,19 @@ func (g *gui) add(f *found) {
 // taken out again and the error returned.
 func (g *gui) store(accts []*accounts.Account) (added []*accounts.Account, skipped, problems []string, err error) {
 	for _, a := range accts {
+		shares := g.vault.SharesSecret(a)
 		if err := g.vault.Add(a); err != nil {
 			if errors.Is(err, accounts.ErrDuplicate) {
-				skipped = append(skipped, a.Label())
+				skipped = append(skipped, g.vault.Same(a).Label())
 			} else {
 				problems = append(problems, a.Label()+": "+sentence(err))
 			}
 			continue
 		}
 		added = append(added, a)
+		if shares != nil {
+			problems = append(problems, fmt.Sprintf("%s has the same secret as %s: if it is the same account, delete one.", a.Label(), shares.Label()))
+		}
 	}
 	if len(added) == 0 {
 		return nil, skipped, problems, nil

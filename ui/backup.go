@@ -269,8 +269,8 @@ func (g *gui) showPreview(name string, r *backup.Result) {
 	box := container.NewVBox()
 	for i, it := range items {
 		label := it.Account.Label()
-		if it.Duplicate {
-			label += " (already in the vault)"
+		if n := it.Note(); n != "" {
+			label += " (" + n + ")"
 		}
 		checks[i] = widget.NewCheck(label, nil)
 		checks[i].SetChecked(!it.Duplicate)

@@ -67,7 +67,7 @@ func TestBackupAndRestore(t *testing.T) {
 	// Again: all three are duplicates, unticked and not tickable.
 	fyne.DoAndWait(func() { g2.importFile(path, []byte("a long passphrase")) })
 	waitFor(t, "the second preview", func() bool {
-		c, ok := inOverlay(w2, func(c *widget.Check) bool { return c.Text == "RFC: totp (already in the vault)" })
+		c, ok := inOverlay(w2, func(c *widget.Check) bool { return c.Text == "RFC: totp (already in the vault; skipped)" })
 		return ok && !c.Checked && c.Disabled()
 	})
 }
