@@ -97,7 +97,10 @@ func importTwoFAS(data []byte, password []byte) (*Result, error) {
 
 // andOTP: a JSON array of entries. The encrypted backup (andOTP 0.6.3
 // on) is binary: iterations (uint32 BE) | salt (12) | nonce (12) |
-// AES-256-GCM ciphertext and tag, keyed by PBKDF2-HMAC-SHA1.
+// AES-256-GCM ciphertext and tag, keyed by PBKDF2-HMAC-SHA1. The older
+// encrypted backup is nonce (12) | ciphertext and tag, keyed by SHA-256
+// of the password (as Aegis's importer reads both); nothing in it tells
+// it from random bytes, so it is read when the user names the format.
 type andOTPEntry struct {
 	Secret    string   `json:"secret"`
 	Issuer    string   `json:"issuer"`
@@ -110,27 +113,47 @@ type andOTPEntry struct {
 	Tags      []string `json:"tags"`
 }
 
-const andOTPHeader = 4 + 12 + 12
+const (
+	andOTPHeader    = 4 + 12 + 12
+	andOTPOldHeader = 12
+)
 
-func importAndOTP(data []byte, password []byte) (*Result, error) {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '[' {
-		if !looksLikeAndOTPEncrypted(data) {
-			return nil, fmt.Errorf("%w: neither andOTP's JSON nor its encrypted layout", ErrDamaged)
-		}
-		if len(password) == 0 {
-			return nil, ErrPasswordNeeded
-		}
+// andOTPDecrypt opens an encrypted andOTP backup in the current layout or,
+// failing that, the old one.
+func andOTPDecrypt(data, password []byte) ([]byte, error) {
+	if looksLikeAndOTPEncrypted(data) {
 		iter := binary.BigEndian.Uint32(data)
 		salt, nonce := data[4:16], data[16:28]
 		key, err := pbkdf2.Key(sha1.New, string(password), salt, int(iter), 32)
 		if err != nil {
 			return nil, err
 		}
-		plain, err := gcmOpen(key, nonce, data[andOTPHeader:])
-		if err != nil {
-			return nil, ErrWrongPassword
+		if plain, err := gcmOpen(key, nonce, data[andOTPHeader:]); err == nil {
+			return plain, nil
 		}
+	}
+	key := sha256.Sum256(password)
+	plain, err := gcmOpen(key[:], data[:andOTPOldHeader], data[andOTPOldHeader:])
+	if err != nil {
+		return nil, ErrWrongPassword
+	}
+	return plain, nil
+}
+
+func importAndOTP(data []byte, password []byte) (*Result, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '[' {
+		if len(data) < andOTPOldHeader+16 {
+			return nil, fmt.Errorf("%w: neither andOTP's JSON nor its encrypted layout", ErrDamaged)
+		}
+		if len(password) == 0 {
+			return nil, ErrPasswordNeeded
+		}
+		plain, err := andOTPDecrypt(data, password)
+		if err != nil {
+			return nil, err
+		}
+		defer clear(plain)
 		trimmed = plain
 	}
 	var entries []andOTPEntry
@@ -140,9 +163,14 @@ func importAndOTP(data []byte, password []byte) (*Result, error) {
 	r := &Result{}
 	for i, e := range entries {
 		issuer, name := e.Issuer, e.Label
-		// Old andOTP kept "Issuer: name" in the label alone.
-		if before, after, ok := strings.Cut(name, ":"); ok && issuer == "" {
-			issuer, name = before, after
+		// Old andOTP kept "Issuer - name" (the name sometimes as
+		// "Issuer:name" again) or "Issuer: name" in the label alone.
+		if issuer == "" {
+			if before, after, ok := strings.Cut(name, " - "); ok {
+				issuer, name = before, strings.TrimPrefix(after, before+":")
+			} else if before, after, ok := strings.Cut(name, ":"); ok {
+				issuer, name = before, after
+			}
 		}
 		a, err := newAccount(e.Type, issuer, name, e.Secret, e.Algorithm, e.Digits, e.Period, e.Counter)
 		if err == nil {

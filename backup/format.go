@@ -115,6 +115,9 @@ func Import(data []byte, format Format, password []byte) (*Result, error) {
 	case Images:
 		r, err = importImage(data)
 	case "":
+		if !utf8.Valid(data) && !isImage(data) && len(data) >= andOTPOldHeader+16 {
+			return nil, fmt.Errorf("%w (an encrypted andOTP backup from before andOTP 0.6.3 cannot be told by its content: if it is one, give its format, andotp)", ErrUnknownFormat)
+		}
 		return nil, ErrUnknownFormat
 	default:
 		return nil, fmt.Errorf("%q is not a format Twofold imports (%s)", format, formatList(ImportFormats))

@@ -40,6 +40,7 @@ func TestFixtures(t *testing.T) {
 		format   Format
 		want     []int // indexes into plain.txt, in the file's order
 		adjust   func(want *accounts.Account, got *accounts.Account)
+		named    bool // the format cannot be told from the content: the user names it
 	}{
 		{file: "aegis_plain.json", format: Aegis, want: all},
 		{file: "aegis_encrypted.json", password: "test", format: Aegis, want: all},
@@ -47,6 +48,7 @@ func TestFixtures(t *testing.T) {
 		{file: "2fas_authenticator_encrypted_v4.2fas", password: "test", format: TwoFAS, want: []int{0, 3, 4, 5, 6}},
 		{file: "andotp_plain.json", format: AndOTP, want: all},
 		{file: "andotp_encrypted.bin", password: "test", format: AndOTP, want: all},
+		{file: "andotp_encrypted_old.bin", password: "test", format: AndOTP, want: []int{0, 1, 2, 3, 4, 5}, named: true},
 		{file: "ente_auth.txt", format: OTPAuth, want: []int{4, 2, 6, 0, 3, 1, 5}},
 		{file: "proton_authenticator.json", format: Proton, want: []int{0, 1, 2}},
 		// Bitwarden keeps Steam as steam://SECRET: the item's name stands in.
@@ -68,10 +70,16 @@ func TestFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := Detect(data); got != tc.format {
+			given := Format("")
+			if tc.named {
+				given = tc.format
+				if _, err := Import(data, "", []byte(tc.password)); err == nil || !strings.Contains(err.Error(), "give its format, andotp") {
+					t.Errorf("not named: %v, want the hint to name the format", err)
+				}
+			} else if got := Detect(data); got != tc.format {
 				t.Errorf("detected %q, want %q", got, tc.format)
 			}
-			r, err := Import(data, "", []byte(tc.password))
+			r, err := Import(data, given, []byte(tc.password))
 			if err != nil {
 				t.Fatal(err)
 			}
