@@ -5,7 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"twofold/accounts"
@@ -57,7 +59,7 @@ func runExport(s *session, args []string) error {
 	}
 	opt := backup.Options{PerCode: *perCode}
 	if fm == backup.Twofold || (fm == backup.Aegis && (*encrypt || pwFile != "")) {
-		if opt.Password, err = s.newPassword(pwFile); err != nil {
+		if opt.Password, err = s.newPassword(pwFile, "the backup"); err != nil {
 			return err
 		}
 		defer clear(opt.Password)
@@ -145,6 +147,12 @@ func runImport(s *session, args []string) error {
 		return nil
 	}
 	if len(fresh) > 0 {
+		if v == nil {
+			if v, err = s.openOrCreate(); err != nil {
+				return err
+			}
+			defer v.Close()
+		}
 		for _, a := range fresh {
 			if err := v.Add(a); err != nil {
 				return fmt.Errorf("%s: %w; nothing was imported", a.Label(), err)
@@ -163,18 +171,83 @@ func runImport(s *session, args []string) error {
 
 // readExport reads the files to import, asking for a password only if
 // the export turns out to be encrypted.
+// Several files are read each by its own format (images and folders of
+// them together, as one scan); one that cannot be read stops the import
+// before anything is written.
 func (s *session) readExport(paths []string, format backup.Format, pwFile string) (*backup.Result, error) {
-	if format == backup.Images || len(paths) > 1 || isDir(paths[0]) {
+	if format == backup.Images {
 		return backup.ImportImages(context.Background(), paths, nil)
 	}
-	data, err := bounded.ReadFile(paths[0], backup.MaxImportSize)
+	var images []string
+	merged := &backup.Result{}
+	var formats []string
+	for _, p := range paths {
+		if isDir(p) || (format == "" && looksLikeImage(p)) {
+			images = append(images, p)
+			continue
+		}
+		r, err := s.readOne(p, format, pwFile)
+		if err != nil {
+			if len(paths) > 1 {
+				return nil, fmt.Errorf("%w; nothing was imported", err)
+			}
+			return nil, err
+		}
+		merged.Accounts = append(merged.Accounts, r.Accounts...)
+		for _, pr := range r.Problems {
+			merged.Problems = append(merged.Problems, prefixed(len(paths), p, pr))
+		}
+		formats = append(formats, string(r.Format))
+	}
+	if len(images) > 0 {
+		r, err := backup.ImportImages(context.Background(), images, nil)
+		if err != nil {
+			return nil, err
+		}
+		merged.Accounts = append(merged.Accounts, r.Accounts...)
+		merged.Problems = append(merged.Problems, r.Problems...)
+		formats = append(formats, string(backup.Images))
+	}
+	merged.Format = backup.Format(strings.Join(slices.Compact(formats), ", "))
+	return merged, nil
+}
+
+// prefixed names the file a problem is in, when there are several.
+func prefixed(files int, path, problem string) string {
+	if files == 1 {
+		return problem
+	}
+	return path + ": " + problem
+}
+
+// looksLikeImage: a regular file that opens with an image's magic
+// number. Anything else (a FIFO would block here) is read, bounded, as
+// an export.
+func looksLikeImage(path string) bool {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := io.ReadFull(f, head)
+	return backup.Detect(head[:n]) == backup.Images
+}
+
+// readOne reads one export file, asking for its password only if it
+// turns out to be encrypted.
+func (s *session) readOne(path string, format backup.Format, pwFile string) (*backup.Result, error) {
+	data, err := bounded.ReadFile(path, backup.MaxImportSize)
 	if err != nil {
 		return nil, err
 	}
 	defer clear(data)
 	r, err := backup.Import(data, format, nil)
 	if errors.Is(err, backup.ErrPasswordNeeded) {
-		pw, perr := s.password(pwFile, "Password of "+paths[0]+": ")
+		pw, perr := s.password(pwFile, "the backup "+path)
 		if perr != nil {
 			return nil, perr
 		}
@@ -182,18 +255,22 @@ func (s *session) readExport(paths []string, format backup.Format, pwFile string
 		r, err = backup.Import(data, format, pw)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", paths[0], err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return r, nil
 }
 
 // existing opens the vault to import into: for a dry run only to read
 // it (and none is fine); otherwise for writing, created if need be.
+// existing is the vault if there is one, nil if none: opened for
+// writing, or only read for a dry run. An import creates a vault only
+// once it has something to put in it.
 func (s *session) existing(dryRun bool) (*accounts.Vault, error) {
-	if !dryRun {
-		return s.openOrCreate()
+	open := s.open
+	if dryRun {
+		open = s.read
 	}
-	v, err := s.read()
+	v, err := open()
 	if errors.Is(err, accounts.ErrNoVault) {
 		return nil, nil
 	}

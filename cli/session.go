@@ -52,7 +52,7 @@ func (s *session) vaultPath() (string, error) {
 // password, asked for only if the keyring does not open the vault.
 func (s *session) unlockers() []accounts.Unlocker {
 	return []accounts.Unlocker{accounts.KeyringSlot{}, &lazyPassword{get: func() ([]byte, error) {
-		return s.password(s.passwordFile, "Vault password: ")
+		return s.password(s.passwordFile, "the vault")
 	}}}
 }
 
@@ -113,11 +113,27 @@ func (l *lazyPassword) Unlock(st accounts.Stanza) ([]byte, error) {
 	return (&accounts.PasswordSlot{Password: l.pw}).Unlock(st)
 }
 
-var errNoPassword = errors.New("the vault needs a password: give it with --password-file FILE ('-' for standard input) or run in a terminal")
+// needPassword: a password is needed and there is no terminal to ask on.
+// It names what the password is for: the vault, a backup, a key.
+type needPassword struct{ what string }
 
-// password reads a password from file ("-" = stdin) or, with no file,
-// from the terminal.
-func (s *session) password(file, prompt string) ([]byte, error) {
+func (e needPassword) Error() string {
+	return e.what + " needs a password: give it with --password-file FILE ('-' for standard input) or run in a terminal"
+}
+
+// Is makes every needPassword match errNoPassword, whatever it names.
+func (needPassword) Is(target error) bool { _, ok := target.(needPassword); return ok }
+
+var errNoPassword error = needPassword{"the vault"}
+
+// password reads the password of what ("the vault", "the backup x.json")
+// from file ("-" = stdin) or, with no file, from the terminal.
+func (s *session) password(file, what string) ([]byte, error) {
+	return s.askPassword(file, "Password of "+what+": ", what)
+}
+
+// askPassword is password with its own prompt.
+func (s *session) askPassword(file, prompt, what string) ([]byte, error) {
 	if file != "" {
 		var data []byte
 		var err error
@@ -142,7 +158,7 @@ func (s *session) password(file, prompt string) ([]byte, error) {
 	}
 	f, ok := s.env.Stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil, errNoPassword
+		return nil, needPassword{what}
 	}
 	fmt.Fprint(s.env.Stderr, prompt)
 	pw, err := term.ReadPassword(int(f.Fd()))
@@ -159,8 +175,8 @@ func (s *session) password(file, prompt string) ([]byte, error) {
 // newPassword reads a new password: from file, or typed twice. A vault
 // or backup password must pass accounts.CheckNewPassword, as in the app,
 // unless --weak-password says a script knows better.
-func (s *session) newPassword(file string) ([]byte, error) {
-	pw, err := s.newSecret(file, "New password: ")
+func (s *session) newPassword(file, what string) ([]byte, error) {
+	pw, err := s.newSecret(file, what)
 	if err != nil {
 		return nil, err
 	}
@@ -171,16 +187,16 @@ func (s *session) newPassword(file string) ([]byte, error) {
 	return pw, nil
 }
 
-// newSecret reads a new password or secret: from file, or typed twice.
-func (s *session) newSecret(file, prompt string) ([]byte, error) {
+// newSecret reads a new password of what: from file, or typed twice.
+func (s *session) newSecret(file, what string) ([]byte, error) {
 	if file != "" {
-		return s.password(file, "")
+		return s.password(file, what)
 	}
-	pw, err := s.password("", prompt)
+	pw, err := s.askPassword("", "New password for "+what+": ", what)
 	if err != nil {
 		return nil, err
 	}
-	again, err := s.password("", "Repeat it: ")
+	again, err := s.askPassword("", "Repeat it: ", what)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +247,7 @@ func explain(err error, path string) string {
 	case errors.Is(err, accounts.ErrWrongPassword):
 		return "wrong password; nothing was changed"
 	case errors.Is(err, errNoPassword):
-		return errNoPassword.Error()
+		return err.Error()
 	case errors.Is(err, accounts.ErrDamaged):
 		return fmt.Sprintf("the vault at %s is damaged (it fails its integrity check); earlier copies are kept beside it: 'twofold vault info' lists them", path)
 	case errors.As(err, new(*accounts.VersionError)):

@@ -115,7 +115,7 @@ func vaultProtect(s *session, args []string) error {
 	}
 	var locker accounts.Locker = accounts.KeyringSlot{}
 	if slot == accounts.SlotPassword {
-		pw, err := s.newPassword(newFile)
+		pw, err := s.newPassword(newFile, "the vault")
 		if err != nil {
 			return err
 		}

@@ -96,7 +96,7 @@ func (s *session) unlockKey(k *hardware.Session, err error) (*hardware.Session, 
 		return nil, err
 	}
 	if k.Protected {
-		pw, err := s.password(s.passwordFile, "Password of "+k.Name()+": ")
+		pw, err := s.password(s.passwordFile, k.Name())
 		if err != nil {
 			k.Close()
 			if errors.Is(err, errNoPassword) {
@@ -332,7 +332,7 @@ func yubikeyPassword(s *session, k *hardware.Session, pos []string, newFile stri
 		fmt.Fprintf(s.env.Stdout, "The OATH password of %s is cleared.\n", k.Name())
 		return nil
 	}
-	pw, err := s.newSecret(newFile, "New password of the key: ")
+	pw, err := s.newSecret(newFile, k.Name())
 	if err != nil {
 		return err
 	}
