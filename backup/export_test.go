@@ -456,3 +456,55 @@ func TestTransferLongNames(t *testing.T) {
 		t.Errorf("at 60 a code: %d codes, %v; want %d, as at 10", len(codes), err, len(w.Files))
 	}
 }
+
+// TestSheetNames: on the printed sheet a 72-character e-mail and a
+// 300-character name stay within the margin (wrapped, then shortened
+// with "…"; the QR code keeps them whole), and Chinese, Japanese, Korean
+// and symbols are printed in embedded fonts that have their glyphs.
+func TestSheetNames(t *testing.T) {
+	pdftotext, pdffonts := testenv.Tool(t, "pdftotext"), testenv.Tool(t, "pdffonts")
+	accts := migratable(t)[:3]
+	accts[0].Name = strings.Repeat("a", 60) + "@example.com" // 72 characters
+	accts[1].Name = strings.Repeat("Longname ", 33) + "end"  // 300 characters
+	accts[2].Issuer, accts[2].Name = "二要素認証", "テスト 계정 ★ ✓ Ωμέγα"
+	out := filepath.Join(t.TempDir(), "sheet.pdf")
+	if _, err := Export(PDF, accts, out, Options{}); err != nil {
+		t.Fatal(err) // Export decodes every QR code: the names are whole there
+	}
+	bbox, err := exec.Command(pdftotext, "-bbox", out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := 195 / 25.4 * 72 // the right margin, in points
+	words := regexp.MustCompile(`<word xMin="[0-9.]+" yMin="[0-9.]+" xMax="([0-9.]+)" yMax="[0-9.]+">([^<]*)</word>`).FindAllStringSubmatch(string(bbox), -1)
+	if len(words) == 0 {
+		t.Fatalf("no words in:\n%s", bbox)
+	}
+	for _, w := range words {
+		var x float64
+		fmt.Sscan(w[1], &x)
+		if x > right+0.5 {
+			t.Errorf("%q runs past the margin (%.0f pt > %.0f)", w[2], x, right)
+		}
+	}
+	text, _ := exec.Command(pdftotext, out, "-").Output()
+	for _, want := range []string{"aaaaaaaa", "Longname", "…", "二要素認証", "テスト", "계정", "★", "✓", "Ωμέγα"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("the sheet's text lacks %q", want)
+		}
+	}
+	if strings.Count(string(text), "Longname") > 30 {
+		t.Error("the 300-character name was not shortened")
+	}
+	fonts, _ := exec.Command(pdffonts, out).Output()
+	for _, f := range []string{"utf8droid", "utf8dejavu", "utf8nanum"} {
+		if !strings.Contains(string(fonts), f) {
+			t.Errorf("%s is not embedded:\n%s", f, fonts)
+		}
+	}
+	for _, r := range "二要素認証テスト계정★✓Ωμέγα" {
+		if f := fontFor(r); !f.covers(r) {
+			t.Errorf("no embedded font has %q", r)
+		}
+	}
+}

@@ -2,16 +2,20 @@ package backup
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"image/jpeg"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gomono"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"twofold/accounts"
 	"twofold/qrimage"
@@ -20,16 +24,20 @@ import (
 
 // The recovery sheet: A4, five accounts a page, each with its QR code,
 // issuer, name, secret in groups of four and unused recovery codes,
-// under the date and a warning. The Go fonts are embedded (Latin, Greek,
-// Cyrillic). QR codes are JPEG images at high quality: that is what lets
-// verify find them in the file again (a DCTDecode stream is the JPEG
-// itself), and content streams are left uncompressed so the text can be
-// checked too.
+// under the date and a warning. Names longer than the space for them
+// are wrapped to two lines and shortened with "…" (the QR code keeps
+// the whole name); their characters are printed in the first embedded
+// font that has them (sheetfont.go). QR codes are greyscale PNG images,
+// 4 pixels a module (a few hundred bytes each), which verify finds in
+// the file again: an image stream is the PNG's own compressed data.
+// Content streams are left uncompressed so the text can be checked too.
 const (
 	sheetPerPage = 5
 	sheetQRmm    = 42.0
 	sheetRowMM   = 52.0
 	sheetTopMM   = 38.0
+	sheetTextMM  = 130.0
+	sheetQRpx    = 4
 )
 
 func exportPDF(accts []*accounts.Account, opt Options) ([]byte, error) {
@@ -41,9 +49,7 @@ func exportPDF(accts []*accounts.Account, opt Options) ([]byte, error) {
 	pdf.SetTitle("Twofold recovery sheet", true)
 	pdf.SetCreator("Twofold", true)
 	pdf.SetCreationDate(now)
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	pdf.AddUTF8FontFromBytes("gomono", "", gomono.TTF)
+	text := newSheetText(pdf)
 	pages := (len(accts) + sheetPerPage - 1) / sheetPerPage
 	for i, a := range accts {
 		if i%sheetPerPage == 0 {
@@ -51,7 +57,7 @@ func exportPDF(accts []*accounts.Account, opt Options) ([]byte, error) {
 			sheetHeader(pdf, now, i/sheetPerPage+1, pages)
 		}
 		y := sheetTopMM + float64(i%sheetPerPage)*sheetRowMM
-		if err := sheetEntry(pdf, i, a, y); err != nil {
+		if err := sheetEntry(pdf, text, i, a, y); err != nil {
 			return nil, err
 		}
 	}
@@ -76,31 +82,39 @@ func sheetHeader(pdf *fpdf.Fpdf, now time.Time, page, pages int) {
 	pdf.SetTextColor(0, 0, 0)
 }
 
-func sheetEntry(pdf *fpdf.Fpdf, i int, a *accounts.Account, y float64) error {
-	img, err := qrimage.Draw(a.URI(), 6)
+func sheetEntry(pdf *fpdf.Fpdf, text *sheetText, i int, a *accounts.Account, y float64) error {
+	img, err := qrimage.Draw(a.URI(), sheetQRpx)
 	if err != nil {
 		return err
 	}
-	var jb bytes.Buffer
-	if err := jpeg.Encode(&jb, img, &jpeg.Options{Quality: 95}); err != nil {
+	var pb bytes.Buffer
+	if err := png.Encode(&pb, img); err != nil {
 		return err
 	}
 	name := fmt.Sprintf("qr%d", i)
-	pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, &jb)
-	pdf.ImageOptions(name, 15, y, sheetQRmm, sheetQRmm, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+	pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &pb)
+	pdf.ImageOptions(name, 15, y, sheetQRmm, sheetQRmm, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 
 	x := 15 + sheetQRmm + 6
 	pdf.SetXY(x, y+2)
-	pdf.SetFont("go", "B", 13)
-	pdf.CellFormat(130, 7, nonEmpty(a.Issuer, a.Name), "", 2, "L", false, 0, "")
-	pdf.SetFont("go", "", 11)
-	if a.Issuer != "" {
-		pdf.CellFormat(130, 6, a.Name, "", 2, "L", false, 0, "")
+	// The issuer on one line, the name on up to two: shortened with "…"
+	// beyond that.
+	title, sub := nonEmpty(a.Issuer, a.Name), a.Name
+	if a.Issuer == "" {
+		sub = ""
+	}
+	for _, l := range text.lines(title, "B", 13, sheetTextMM, 1) {
+		text.write(l, "B", 13, 7)
+		pdf.SetXY(x, pdf.GetY()+7)
+	}
+	for _, l := range text.lines(sub, "", 11, sheetTextMM, 2) {
+		text.write(l, "", 11, 6)
+		pdf.SetXY(x, pdf.GetY()+6)
 	}
 	pdf.SetFont("go", "", 9)
-	pdf.CellFormat(130, 5, describe(a), "", 2, "L", false, 0, "")
+	pdf.CellFormat(sheetTextMM, 5, describe(a), "", 2, "L", false, 0, "")
 	pdf.SetFont("gomono", "", 11)
-	pdf.MultiCell(130, 6, GroupSecret(accounts.EncodeSecret(a.Secret)), "", "L", false)
+	pdf.MultiCell(sheetTextMM, 6, GroupSecret(accounts.EncodeSecret(a.Secret)), "", "L", false)
 	var unused []string
 	for _, rc := range a.RecoveryCodes {
 		if rc.UsedAt == nil {
@@ -110,7 +124,7 @@ func sheetEntry(pdf *fpdf.Fpdf, i int, a *accounts.Account, y float64) error {
 	if len(unused) > 0 {
 		pdf.SetX(x)
 		pdf.SetFont("go", "", 9)
-		pdf.MultiCell(130, 4.5, "Recovery codes: "+strings.Join(unused, "  "), "", "L", false)
+		pdf.MultiCell(sheetTextMM, 4.5, "Recovery codes: "+strings.Join(unused, "  "), "", "L", false)
 	}
 	pdf.SetDrawColor(200, 200, 200)
 	pdf.Line(15, y+sheetRowMM-4, 195, y+sheetRowMM-4)
@@ -146,36 +160,98 @@ func GroupSecret(s string) string {
 	return b.String()
 }
 
-// readPDFSheet finds the sheet's QR codes in the file (each a
-// DCTDecode image stream, which is a JPEG file) and decodes them.
+// readPDFSheet finds the sheet's QR codes in the file (each an image
+// XObject holding a greyscale PNG's compressed data) and decodes them,
+// on every core.
 func readPDFSheet(data []byte) ([]*accounts.Account, error) {
+	imgs, err := pdfImages(data)
+	if err != nil {
+		return nil, err
+	}
+	texts := make([][]string, len(imgs))
+	errs := make([]error, len(imgs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				// Decoded one at a time: 5,000 images at once would
+				// hold 160 MB.
+				img, err := imgs[i].decode(data)
+				if err == nil {
+					texts[i], err = scanner.DecodeImage(img, scanner.DefaultBudget)
+				}
+				errs[i] = err
+			}
+		})
+	}
+	for i := range imgs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	r := &Result{}
-	rest := data
-	for {
-		i := bytes.Index(rest, []byte("/DCTDecode"))
-		if i < 0 {
-			break
+	for i := range imgs {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		rest = rest[i:]
-		s := bytes.Index(rest, []byte("stream"))
-		e := bytes.Index(rest, []byte("endstream"))
-		if s < 0 || e < s {
-			return nil, errors.New("an image of the PDF has no data")
-		}
-		body := bytes.TrimLeft(rest[s+len("stream"):e], "\r\n")
-		rest = rest[e:]
-		img, err := jpeg.Decode(bytes.NewReader(body))
-		if err != nil {
-			return nil, fmt.Errorf("a QR image of the PDF does not decode: %w", err)
-		}
-		texts, err := scanner.DecodeImage(img, scanner.DefaultBudget)
-		if err != nil {
-			return nil, err
-		}
-		r.payloads(texts, "", &scanner.Transfers{})
+		r.payloads(texts[i], "", &scanner.Transfers{})
 	}
 	if len(r.Problems) > 0 {
 		return nil, errors.New(r.Problems[0])
 	}
 	return r.Accounts, nil
+}
+
+var (
+	pdfImageDict = regexp.MustCompile(`<<\s*/Type /XObject\s*/Subtype /Image\s*/Width (\d+)\s*/Height (\d+)\s*/ColorSpace /DeviceGray\s*/BitsPerComponent 8\s*/Filter /FlateDecode[^>]*>>[^>]*/Length (\d+)\s*>>\s*stream\r?\n`)
+)
+
+// pdfImage is where an image XObject of the sheet is in the file:
+// greyscale, 8 bits, the stream a PNG's IDAT data (PNG predictors), as
+// fpdf writes a PNG.
+type pdfImage struct{ w, h, start, end int }
+
+// pdfImages finds the sheet's images.
+func pdfImages(data []byte) ([]pdfImage, error) {
+	var out []pdfImage
+	for _, m := range pdfImageDict.FindAllSubmatchIndex(data, -1) {
+		w, _ := strconv.Atoi(string(data[m[2]:m[3]]))
+		h, _ := strconv.Atoi(string(data[m[4]:m[5]]))
+		n, _ := strconv.Atoi(string(data[m[6]:m[7]]))
+		if w < 1 || h < 1 || w > 4096 || h > 4096 || n > len(data)-m[1] {
+			return nil, errors.New("an image of the PDF is damaged")
+		}
+		out = append(out, pdfImage{w, h, m[1], m[1] + n})
+	}
+	return out, nil
+}
+
+func (p pdfImage) decode(data []byte) (image.Image, error) {
+	img, err := png.Decode(bytes.NewReader(grayPNG(p.w, p.h, data[p.start:p.end])))
+	if err != nil {
+		return nil, fmt.Errorf("a QR image of the PDF does not decode: %w", err)
+	}
+	return img, nil
+}
+
+// grayPNG wraps compressed greyscale image data in a PNG file.
+func grayPNG(w, h int, idat []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, body []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(body)))
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(typ))
+		crc.Write(body)
+		b.WriteString(typ)
+		b.Write(body)
+		binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
+	chunk("IHDR", append(ihdr, 8, 0, 0, 0, 0)) // 8 bits, greyscale
+	chunk("IDAT", idat)
+	chunk("IEND", nil)
+	return b.Bytes()
 }
