@@ -28,7 +28,10 @@ func nativeMinimized(ctx any) bool {
 		if err != nil {
 			return
 		}
-		a, err := xproto.InternAtom(c, true, uint16(len("WM_STATE")), "WM_STATE").Reply()
+		// Not "only if exists": before a window manager has set WM_STATE
+		// on any window the atom may not exist yet, and a connection
+		// that gave up then would never see the window minimised.
+		a, err := xproto.InternAtom(c, false, uint16(len("WM_STATE")), "WM_STATE").Reply()
 		if err != nil || a.Atom == 0 {
 			c.Close()
 			return

@@ -14,7 +14,7 @@
 // It needs an X display and an unlocked Secret Service (the vault's key
 // goes to the keyring): scripts/bench-gui.sh starts both and runs it.
 //
-//	go run ./bench/guibench [-accounts 500] [-idle 60s] [-starts 9]
+//	go run ./bench/guibench [-accounts 500] [-idle 60s] [-starts 9] [-bin path/to/twofold]
 package main
 
 import (
@@ -40,13 +40,18 @@ func main() {
 	n := flag.Int("accounts", 500, "accounts in the vault")
 	idle := flag.Duration("idle", 60*time.Second, "idle measuring time")
 	starts := flag.Int("starts", 9, "start-ups to time, per app")
+	bin := flag.String("bin", "", "a twofold binary to measure instead of building this tree")
 	flag.Parse()
 
 	work, err := os.MkdirTemp("", "guibench")
 	check(err)
 	defer os.RemoveAll(work)
 	twofold, blank := filepath.Join(work, "twofold"), filepath.Join(work, "blank")
-	build(twofold, ".")
+	if *bin != "" {
+		twofold = *bin
+	} else {
+		build(twofold, ".")
+	}
 	build(blank, "./bench/guibench/blank")
 
 	vault := filepath.Join(work, "vault.twofold")
