@@ -54,26 +54,22 @@ func (f *found) files(results []scanner.FileResult) {
 
 // addManual is the form for a key typed from a site's setup page.
 func (g *gui) addManual() {
-	issuer, name, secret := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	issuer, name, secret := g.newEntry(), g.newEntry(), g.newEntry()
 	issuer.SetPlaceHolder("e.g. GitHub")
 	name.SetPlaceHolder("e.g. you@example.com")
 	secret.SetPlaceHolder("the key the site shows, e.g. JBSW Y3DP EHPK 3PXP")
-	// Validated as typed: the form's Add button stays off until it is base32.
-	secret.Validator = func(s string) error {
-		_, err := accounts.DecodeSecret(s)
-		return err
-	}
 	kind := widget.NewSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)", "Steam"}, nil)
 	kind.SetSelectedIndex(0)
 	algo := widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
 	algo.SetSelectedIndex(0)
 	digits := widget.NewSelect([]string{"6", "7", "8"}, nil)
 	digits.SetSelectedIndex(0)
-	period, counter := widget.NewEntry(), widget.NewEntry()
+	period, counter := g.newEntry(), g.newEntry()
 	period.SetText("30")
 	counter.SetText("0")
-	period.Validator = intIn(1, accounts.MaxPeriod, "seconds")
-	counter.Validator = intIn(0, 1<<62, "counter")
+	// Checked as typed by check below, which shows one message: entries'
+	// own validators would add a ✓ or ✗ of their own beside it.
+	periodOK, counterOK := intIn(1, accounts.MaxPeriod, "period"), intIn(0, 1<<62, "counter")
 	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced", widget.NewForm(
 		widget.NewFormItem("Type", kind), widget.NewFormItem("Algorithm", algo),
 		widget.NewFormItem("Digits", digits), widget.NewFormItem("Period (s)", period),
@@ -110,14 +106,12 @@ func (g *gui) addManual() {
 		switch {
 		case strings.TrimSpace(issuer.Text) == "" && strings.TrimSpace(name.Text) == "":
 			problem = "Give an issuer or an account name."
-		case secret.Validate() != nil:
-			if strings.TrimSpace(secret.Text) != "" {
-				problem = "The secret key " + strings.TrimPrefix(secret.Validate().Error(), "bad secret: ") + "."
-			}
-		case period.Validate() != nil:
-			problem = "The period " + period.Validate().Error() + "."
-		case counter.Validate() != nil:
-			problem = "The counter " + counter.Validate().Error() + "."
+		case strings.TrimSpace(secret.Text) != "" && secretProblem(secret.Text) != "":
+			problem = secretProblem(secret.Text)
+		case periodOK(period.Text) != "":
+			problem = periodOK(period.Text)
+		case counterOK(counter.Text) != "":
+			problem = counterOK(counter.Text)
 		}
 		hint.SetText(problem)
 		if problem != "" || strings.TrimSpace(secret.Text) == "" {
@@ -126,7 +120,7 @@ func (g *gui) addManual() {
 			addBtn.Enable()
 		}
 	}
-	for _, e := range []*widget.Entry{issuer, name, secret, period, counter} {
+	for _, e := range []*entry{issuer, name, secret, period, counter} {
 		e.OnChanged = check
 	}
 	check("")
@@ -138,14 +132,33 @@ func (g *gui) addManual() {
 	g.win.Canvas().Focus(issuer)
 }
 
-func intIn(lo, hi int, what string) func(string) error {
-	return func(s string) error {
+// intIn checks a number field: the sentence to show, or "".
+func intIn(lo, hi int, what string) func(string) string {
+	return func(s string) string {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < lo || n > hi {
-			return fmt.Errorf("%s must be a whole number from %d to %d", what, lo, hi)
+			return fmt.Sprintf("The %s must be a whole number from %d to %d.", what, lo, hi)
 		}
-		return nil
+		return ""
 	}
+}
+
+// secretProblem is the one sentence that says what is wrong with a
+// typed secret key, or "". It names a character that cannot be in a key
+// (the user just typed it, so showing it gives nothing away) and what it
+// was likely meant to be.
+func secretProblem(s string) string {
+	for _, r := range strings.ToUpper(s) {
+		if strings.ContainsRune(" \t-=", r) || (r >= 'A' && r <= 'Z') || (r >= '2' && r <= '7') {
+			continue
+		}
+		hint := map[rune]string{'0': " (is it the letter O?)", '1': " (is it the letter I or L?)", '8': " (is it the letter B?)", '9': ""}[r]
+		return fmt.Sprintf("A secret key has only the letters A to Z and the digits 2 to 7, not “%c”%s.", r, hint)
+	}
+	if _, err := accounts.DecodeSecret(s); err != nil {
+		return "The secret key is incomplete: check that you typed all of it."
+	}
+	return ""
 }
 
 func (g *gui) addFromFolder() {
@@ -348,6 +361,25 @@ func (g *gui) store(accts []*accounts.Account) (added []*accounts.Account, skipp
 	return added, skipped, problems, nil
 }
 
+// addedTitle says what an add did, in a few words.
+func addedTitle(added, skipped int) string {
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return fmt.Sprintf(many, n)
+	}
+	switch {
+	case added == 0 && skipped > 0:
+		return plural(skipped, "Already in the vault", "All %d already in the vault")
+	case added == 0:
+		return "Nothing added"
+	case skipped > 0:
+		return plural(added, "Added 1 account", "Added %d accounts") + plural(skipped, "; 1 was already there", "; %d were already there")
+	}
+	return plural(added, "Added 1 account", "Added %d accounts")
+}
+
 func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
 	var parts []fyne.CanvasObject
 	var list *codeList
@@ -369,11 +401,7 @@ func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
 		l.Wrapping = fyne.TextWrapWord
 		parts = append(parts, l)
 	}
-	title := fmt.Sprintf("Added %d account", len(added))
-	if len(added) != 1 {
-		title += "s"
-	}
-	d := dialog.NewCustom(title, "Done", container.NewVBox(parts...), g.win)
+	d := dialog.NewCustom(addedTitle(len(added), len(skipped)), "Done", container.NewVBox(parts...), g.win)
 	if list != nil {
 		stop := make(chan struct{})
 		go list.tick(stop, func() bool { return minimized(g.win) })
@@ -396,7 +424,7 @@ func (g *gui) createVault(then func()) {
 		g.main.showError(err)
 		return
 	}
-	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pw, again := g.newPasswordEntry(), g.newPasswordEntry()
 	again.Validator = func(s string) error {
 		if s != pw.Text {
 			return errors.New("the two passwords differ")

@@ -63,7 +63,7 @@ func (g *gui) showExport() {
 	for _, c := range exportChoices {
 		labels = append(labels, c.label)
 	}
-	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pw, again := g.newPasswordEntry(), g.newPasswordEntry()
 	strengthLabel := widget.NewLabel("Strength: none yet")
 	warn := widget.NewLabel("")
 	warn.Wrapping = fyne.TextWrapWord
@@ -241,7 +241,7 @@ func (g *gui) importFile(path string, password []byte) {
 }
 
 func (g *gui) askImportPassword(path, problem string) {
-	pw := widget.NewPasswordEntry()
+	pw := g.newPasswordEntry()
 	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
 	if problem != "" {
 		l := widget.NewLabel(problem)

@@ -44,7 +44,7 @@ func TestBackupAndRestore(t *testing.T) {
 	g2, w2 := newTestGUI(t, &at)
 	fyne.DoAndWait(func() { g2.importFile(path, nil) })
 	waitFor(t, "the password prompt", func() bool {
-		_, ok := inOverlay(w2, func(e *widget.Entry) bool { return e.Password })
+		_, ok := inOverlay(w2, func(e *entry) bool { return e.Password })
 		return ok
 	})
 	fyne.DoAndWait(func() { w2.Canvas().Overlays().Top().Hide(); g2.importFile(path, []byte("wrong passphrase")) })

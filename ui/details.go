@@ -21,7 +21,7 @@ import (
 // secret on request, and deletes it after asking.
 func (m *mainView) details(a *accounts.Account) {
 	g := m.g
-	issuer, name, tags, note := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry()
+	issuer, name, tags, note := g.newEntry(), g.newEntry(), g.newEntry(), g.newMultiLineEntry()
 	issuer.SetText(a.Issuer)
 	name.SetText(a.Name)
 	tags.SetText(strings.Join(a.Tags, ", "))

@@ -23,7 +23,7 @@ import (
 // password) so this computer does not ask again.
 func (m *mainView) unlockKey(sec *keySection) {
 	g := m.g
-	pw := widget.NewPasswordEntry()
+	pw := m.g.newPasswordEntry()
 	remember := widget.NewCheck("Remember on this computer", nil)
 	remember.SetChecked(true)
 	problem := newWrapLabel("")
@@ -162,7 +162,7 @@ func (m *mainView) keyMenu(sec *keySection) {
 
 // nameKey lets the user call a key something they recognise.
 func (m *mainView) nameKey(sec *keySection) {
-	name := widget.NewEntry()
+	name := m.g.newEntry()
 	name.SetPlaceHolder("e.g. keychain, spare in the drawer")
 	if v := m.g.vault; v != nil {
 		if r := v.Known(sec.key.ID()); r != nil {
@@ -190,7 +190,7 @@ func (m *mainView) nameKey(sec *keySection) {
 
 // setKeyPassword sets or changes the password of a key's OATH application.
 func (m *mainView) setKeyPassword(sec *keySection) {
-	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pw, again := m.g.newPasswordEntry(), m.g.newPasswordEntry()
 	pw.Validator = func(s string) error {
 		if s == "" {
 			return errors.New("type a password")
@@ -321,7 +321,7 @@ func (m *mainView) forgetKeyRecords(id accounts.KeyID, names []string) {
 func (m *mainView) keyDetails(kc *keyCred) {
 	g := m.g
 	sec, c := kc.sec, kc.cred
-	issuer, name, tags, note := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry()
+	issuer, name, tags, note := m.g.newEntry(), m.g.newEntry(), m.g.newEntry(), m.g.newMultiLineEntry()
 	issuer.SetText(c.Issuer)
 	name.SetText(c.Account)
 	tags.SetText(strings.Join(kc.view.Tags, ", "))

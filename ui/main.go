@@ -20,9 +20,10 @@ import (
 // mainView is the searchable list of accounts with their codes.
 type mainView struct {
 	g       *gui
-	search  *widget.Entry
+	search  *entry
 	list    *codeList
 	status  *widget.Label
+	welcome fyne.CanvasObject // in the list's place while the vault is empty
 	content fyne.CanvasObject
 	stopCh  chan struct{}
 	toastAt time.Time
@@ -38,9 +39,18 @@ type mainView struct {
 
 func newMainView(g *gui) *mainView {
 	m := &mainView{g: g, stopCh: make(chan struct{})}
-	m.search = widget.NewEntry()
+	m.search = m.g.newEntry()
 	m.search.SetPlaceHolder("Search issuer or name (Ctrl+F)")
 	m.search.OnChanged = func(string) { m.refilter() }
+	// Escape in the search clears it, then goes back to the list.
+	m.search.onEscape = func() bool {
+		if m.search.Text != "" {
+			m.search.SetText("")
+		} else {
+			m.focusList()
+		}
+		return true
+	}
 	m.list = newCodeList(nil, g.now)
 	m.list.hide = g.settings.hideCodes
 	m.list.onCopy = m.copy
@@ -64,7 +74,8 @@ func newMainView(g *gui) *mainView {
 	lockButton := newIconButton(theme.VisibilityOffIcon(), "Lock (Ctrl+L)", g.lock)
 	settingsButton := newIconButton(theme.SettingsIcon(), "Settings (Ctrl+,)", g.showSettings)
 	top := container.NewBorder(nil, nil, addButton, container.NewHBox(lockButton, settingsButton), m.search)
-	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, m.list.widget)
+	m.welcome = m.newWelcome()
+	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, container.NewStack(m.list.widget, m.welcome))
 	m.refilter()
 	go m.list.tick(m.stopCh, func() bool { return minimized(g.win) })
 	m.watchKeys()
@@ -102,13 +113,42 @@ func (m *mainView) refilter() {
 	}
 	accounts.Sort(shown, m.g.settings.order)
 	m.list.set(shown, m.keyItems(query))
-	const empty = "No accounts yet: use Add, paste a QR image (Ctrl+V) or drop image files here."
-	switch {
-	case len(m.accounts()) == 0 && len(m.keys) == 0:
-		m.status.SetText(empty)
-	case m.status.Text == empty:
-		m.status.SetText("")
+	if len(m.accounts()) == 0 && len(m.keys) == 0 {
+		m.welcome.Show()
+		m.list.widget.Hide()
+	} else {
+		m.welcome.Hide()
+		m.list.widget.Show()
 	}
+}
+
+// newWelcome is what an empty vault shows: what Twofold is, and the ways
+// to add the first account.
+func (m *mainView) newWelcome() fyne.CanvasObject {
+	g := m.g
+	title := widget.NewLabelWithStyle("Welcome to Twofold", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	about := widget.NewLabelWithStyle("Twofold makes the sign-in codes of your two-factor accounts. "+
+		"Their secrets stay on this computer, encrypted under a key your system keeps. Add your first account:",
+		fyne.TextAlignCenter, fyne.TextStyle{})
+	about.Wrapping = fyne.TextWrapWord
+	b := func(label string, icon fyne.Resource, f func()) *widget.Button {
+		return widget.NewButtonWithIcon(label, icon, f)
+	}
+	scan := b("Scan a QR code image…", theme.FileImageIcon(), g.addFromFile)
+	scan.Importance = widget.HighImportance
+	buttons := container.NewVBox(
+		scan,
+		b("Paste a QR image or link", theme.ContentPasteIcon(), g.paste),
+		b("Scan the screen", theme.ComputerIcon(), g.addFromScreen),
+		b("Type the key a site shows…", theme.DocumentCreateIcon(), g.addManual),
+		b("Import a backup or another app's export…", theme.DownloadIcon(), g.showImport),
+	)
+	hint := widget.NewLabelWithStyle("You can also drop image files on this window.", fyne.TextAlignCenter, fyne.TextStyle{})
+	hint.Importance = widget.LowImportance
+	hint.Wrapping = fyne.TextWrapWord
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 430),
+		container.NewVBox(title, about, buttons, hint)))
 }
 
 // move shifts the highlighted account up (-1) or down (+1) in manual

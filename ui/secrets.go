@@ -126,7 +126,7 @@ func (m *mainView) recoveryCodes(a *accounts.Account, save func() error) fyne.Ca
 		}
 	}
 	fill()
-	entry := widget.NewMultiLineEntry()
+	entry := m.g.newMultiLineEntry()
 	entry.SetPlaceHolder("Paste recovery codes, one a line")
 	entry.SetMinRowsVisible(2)
 	add := widget.NewButtonWithIcon("Add codes", theme.ContentAddIcon(), func() {

@@ -134,7 +134,7 @@ func (g *gui) showSettings() {
 	th.OnChanged = func(string) { s.theme = themeNames[th.SelectedIndex()]; apply() }
 	ntpOn := widget.NewCheck("Check the clock online", func(b bool) { s.ntp = b; apply() })
 	ntpOn.SetChecked(s.ntp)
-	server := widget.NewEntry()
+	server := g.newEntry()
 	server.SetText(s.ntpServer)
 	server.OnSubmitted = func(v string) { s.ntpServer = v; apply(); g.checkClock() }
 	server.OnChanged = func(v string) { s.ntpServer = v; apply() }
@@ -188,7 +188,7 @@ func (g *gui) protection() string {
 
 // setPassword adds or changes the vault's password slot.
 func (g *gui) setPassword(done func()) {
-	pw, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pw, again := g.newPasswordEntry(), g.newPasswordEntry()
 	pw.Validator = accounts.CheckNewPassword
 	again.Validator = func(s string) error {
 		if s != pw.Text {

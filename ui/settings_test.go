@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
 )
@@ -26,10 +25,9 @@ func TestPasswordChangeForgetsCopies(t *testing.T) {
 	fyne.DoAndWait(func() { g.setPassword(func() {}) })
 	form := w.Canvas().Overlays().Top()
 	fyne.DoAndWait(func() {
-		entries := test.LaidOutObjects(form)
-		var pw []*widget.Entry
-		for _, o := range entries {
-			if e, ok := o.(*widget.Entry); ok && e.Password {
+		var pw []*entry
+		for _, e := range dialogEntries(form) {
+			if e.Password {
 				pw = append(pw, e)
 			}
 		}

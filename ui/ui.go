@@ -120,8 +120,12 @@ func (g *gui) showMain(v *accounts.Vault) {
 	// Enter then go back to the list.
 	g.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
 		switch e.Name {
+		case fyne.KeyEscape:
+			g.escape()
 		case fyne.KeyUp, fyne.KeyDown, fyne.KeyReturn, fyne.KeyEnter:
-			if g.main != nil && g.vault != nil {
+			// Not behind a dialog: Enter would copy a code the user
+			// cannot see, and a dialog's default button may destroy.
+			if g.main != nil && g.vault != nil && g.win.Canvas().Overlays().Top() == nil {
 				g.main.focusList()
 				g.main.list.widget.TypedKey(e)
 			}

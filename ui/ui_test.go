@@ -48,6 +48,17 @@ func find[T fyne.CanvasObject](t *testing.T, o fyne.CanvasObject, ok func(T) boo
 	return zero
 }
 
+// dialogEntries are the text fields of a dialog, in order.
+func dialogEntries(o fyne.CanvasObject) []*entry {
+	var out []*entry
+	for _, obj := range test.LaidOutObjects(o) {
+		if e, ok := obj.(*entry); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	return find(t, o, func(b *widget.Button) bool { return b.Text == text })
 }
@@ -210,12 +221,7 @@ func TestManualEntry(t *testing.T) {
 	g, w := newTestGUI(t, &at)
 	fyne.DoAndWait(g.addManual)
 	form := w.Canvas().Overlays().Top()
-	entries := []*widget.Entry{}
-	for _, o := range test.LaidOutObjects(form) {
-		if e, ok := o.(*widget.Entry); ok {
-			entries = append(entries, e)
-		}
-	}
+	entries := dialogEntries(form)
 	issuer, secret := entries[0], entries[2]
 	add := button(t, form, "Add")
 	test.Type(issuer, "GitHub")
@@ -323,7 +329,7 @@ func TestRecoveryCodes(t *testing.T) {
 	a := g.main.list.accts[0]
 	fyne.DoAndWait(func() { g.main.details(a) })
 	dlg := w.Canvas().Overlays().Top()
-	entry := find(t, dlg, func(e *widget.Entry) bool { return e.PlaceHolder == "Paste recovery codes, one a line" })
+	entry := find(t, dlg, func(e *entry) bool { return e.PlaceHolder == "Paste recovery codes, one a line" })
 	entry.SetText("abcd-1234\n\n efgh-5678 \n")
 	test.Tap(button(t, dlg, "Add codes"))
 	if len(a.RecoveryCodes) != 2 || a.RecoveryCodes[1].Code != "efgh-5678" {

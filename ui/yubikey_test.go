@@ -114,12 +114,12 @@ func TestYubiKey(t *testing.T) {
 		return labels(w.Canvas().Overlays().Top())["YubiKey 424242 has a password on its accounts. Type it to see their codes."] != nil
 	})
 	prompt := w.Canvas().Overlays().Top()
-	var pw *widget.Entry
+	var pw *entry
 	fyne.DoAndWait(func() {
 		if l := labels(w.Content())["Locked: click to enter its password"]; l == nil {
 			t.Errorf("no locked header among %s", keys(labels(w.Content())))
 		}
-		pw = find(t, prompt, func(e *widget.Entry) bool { return e.Password })
+		pw = find(t, prompt, func(e *entry) bool { return e.Password })
 		test.Type(pw, "wrong")
 		test.Tap(button(t, prompt, "Unlock"))
 	})

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"twofold/accounts"
+)
+
+// TestWelcome: an empty vault shows a welcome in the list's place, with
+// the ways to add a first account as buttons; the first account replaces
+// it with the list, and the status line no longer carries a cut-off hint.
+func TestWelcome(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at)
+	var got map[string]*widget.Label
+	fyne.DoAndWait(func() { got = labels(w.Content()) })
+	if got["Welcome to Twofold"] == nil {
+		t.Fatalf("no welcome among %s", keys(got))
+	}
+	for _, b := range []string{"Scan a QR code image…", "Paste a QR image or link", "Scan the screen",
+		"Type the key a site shows…", "Import a backup or another app's export…"} {
+		fyne.DoAndWait(func() { button(t, w.Content(), b) })
+	}
+	if g.main.status.Text != "" {
+		t.Errorf("the status line says %q", g.main.status.Text)
+	}
+	// A button does what it says: "Type the key" opens the form.
+	fyne.DoAndWait(func() { test.Tap(button(t, w.Content(), "Type the key a site shows…")) })
+	if top := w.Canvas().Overlays().Top(); top == nil || labels(top)["Enter a key"] == nil {
+		t.Fatal("the button did not open the key form")
+	}
+	fyne.DoAndWait(g.escape)
+	fyne.DoAndWait(func() { g.add(&found{accounts: []*accounts.Account{testAccounts()[0]}}) })
+	fyne.DoAndWait(func() { got = labels(w.Content()) })
+	if g.main.welcome.Visible() || !g.main.list.widget.Visible() {
+		t.Error("the welcome stays after the first account")
+	}
+}
+
+// TestKeyFormKeyboard: one validation message, in plain English, naming
+// the character that cannot be in a key, and no ✓ of the entry's own;
+// Enter in a field presses Add once the form is complete; Escape closes
+// the form and the result dialog.
+func TestKeyFormKeyboard(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at)
+	fyne.DoAndWait(g.addManual)
+	form := w.Canvas().Overlays().Top()
+	entries := dialogEntries(form)
+	issuer, secret := entries[0], entries[2]
+	fyne.DoAndWait(func() {
+		test.Type(issuer, "Netim")
+		test.Type(secret, "JBSW Y3DP EHPK 3PX1")
+	})
+	var msgs []string
+	fyne.DoAndWait(func() {
+		for text, l := range labels(form) {
+			if l.Importance == widget.DangerImportance && text != "" {
+				msgs = append(msgs, text)
+			}
+		}
+	})
+	want := "A secret key has only the letters A to Z and the digits 2 to 7, not “1” (is it the letter I or L?)."
+	if len(msgs) != 1 || msgs[0] != want {
+		t.Errorf("messages %q, want only %q", msgs, want)
+	}
+	for _, e := range entries {
+		if e.Validator != nil {
+			t.Error("an entry has a validator of its own, which shows a second state")
+		}
+	}
+	// Enter with the key still wrong adds nothing.
+	fyne.DoAndWait(func() { secret.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	if len(g.vault.Accounts) != 0 {
+		t.Fatal("Enter added an account with a wrong key")
+	}
+	fyne.DoAndWait(func() {
+		secret.SetText("")
+		test.Type(secret, "JBSW Y3DP EHPK 3PXP")
+	})
+	fyne.DoAndWait(func() { secret.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	if len(g.vault.Accounts) != 1 || g.vault.Accounts[0].Issuer != "Netim" {
+		t.Fatalf("Enter did not add the account: %d accounts", len(g.vault.Accounts))
+	}
+	if top := w.Canvas().Overlays().Top(); top == nil || labels(top)["Added 1 account"] == nil {
+		t.Fatal("no result dialog")
+	}
+	// Escape, with nothing focused, closes the result.
+	fyne.DoAndWait(func() { w.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Error("Escape left the result dialog open")
+	}
+	// Escape in a field closes the form, as Cancel does.
+	fyne.DoAndWait(g.addManual)
+	fyne.DoAndWait(func() { dialogEntries(w.Canvas().Overlays().Top())[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Error("Escape in a field left the form open")
+	}
+}
+
+// TestAddTitles: the result says what happened. The same account again
+// is "Already in the vault", naming it; the same secret under another
+// name is added, with a word naming the account it shares it with.
+func TestAddTitles(t *testing.T) {
+	at := time.Unix(59, 0)
+	alice := &accounts.Account{Issuer: "Netim", Name: "alice@x.fr", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: rfc}
+	g, w := newTestGUI(t, &at, alice)
+	again := *alice
+	fyne.DoAndWait(func() { g.add(&found{accounts: []*accounts.Account{&again}}) })
+	top := w.Canvas().Overlays().Top()
+	if labels(top)["Already in the vault"] == nil || labels(top)["Netim: alice@x.fr is already in the vault; skipped."] == nil {
+		t.Errorf("same account: %s", keys(labels(top)))
+	}
+	fyne.DoAndWait(g.escape)
+	bob := *alice
+	bob.Name = "bob@x.fr"
+	fyne.DoAndWait(func() { g.add(&found{accounts: []*accounts.Account{&bob}}) })
+	top = w.Canvas().Overlays().Top()
+	got := keys(labels(top))
+	if labels(top)["Added 1 account"] == nil || !strings.Contains(got, "Netim: bob@x.fr has the same secret as Netim: alice@x.fr") {
+		t.Errorf("same secret, another name: %s", got)
+	}
+	if len(g.vault.Accounts) != 2 {
+		t.Errorf("%d accounts, want 2", len(g.vault.Accounts))
+	}
+	if got, want := addedTitle(2, 1), "Added 2 accounts; 1 was already there"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+}
