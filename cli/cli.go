@@ -44,7 +44,7 @@ func usagef(format string, args ...any) error {
 const usage = `Usage:
   twofold                                open the app
   twofold list [--json]                  list accounts (never secrets)
-  twofold code [QUERY] [--at UNIX] [--json]
+  twofold code [QUERY] [--at UNIX | --ntp] [--json]
   twofold next QUERY                     advance an HOTP counter, print the new code
   twofold add URI...                     otpauth:// or otpauth-migration:// ("-" reads lines from stdin)
   twofold add --secret S --issuer I --name N [--type totp|hotp|steam]

@@ -181,6 +181,15 @@ func params(dir, profile string) testscript.Params {
 				plug.Unplug()
 				waitReader(ts, reader, false)
 			},
+			// ntpserver UNIX: a time server on loopback that answers
+			// with that instant, named by TWOFOLD_NTP_SERVER.
+			"ntpserver": func(ts *testscript.TestScript, neg bool, args []string) {
+				at := time.Unix(int64(atoi(ts, args[0])), 0)
+				addr, stop, err := testenv.ServeNTP(func() time.Time { return at })
+				ts.Check(err)
+				ts.Defer(stop)
+				ts.Setenv("TWOFOLD_NTP_SERVER", addr)
+			},
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: mode FILE PERM")

@@ -1,16 +1,19 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"twofold/accounts"
+	"twofold/clockcheck"
 )
 
 type listEntry struct {
@@ -69,8 +72,21 @@ type codeEntry struct {
 	Remaining int    `json:"remaining"`
 }
 
-// atTime is the time --at names (a Unix time in seconds), or now.
-func atTime(at string) (time.Time, error) {
+// atTime is the time --at names (a Unix time in seconds); with --ntp,
+// the time server's time (TWOFOLD_NTP_SERVER, or clockcheck's default),
+// for a computer whose clock is off; else now.
+func atTime(at string, ntp bool) (time.Time, error) {
+	if ntp {
+		if at != "" {
+			return time.Time{}, usagef("give --at or --ntp, not both")
+		}
+		server := cmp.Or(os.Getenv("TWOFOLD_NTP_SERVER"), clockcheck.DefaultServer)
+		off, err := clockcheck.Offset(server, 5*time.Second)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--ntp: %w", err)
+		}
+		return time.Now().Add(off), nil
+	}
 	if at == "" {
 		return time.Now(), nil
 	}
@@ -85,6 +101,7 @@ func runCode(s *session, args []string) error {
 	fs := s.flags("code")
 	asJSON := fs.Bool("json", false, "print JSON")
 	at := fs.String("at", "", "Unix time to compute the codes for (default: now)")
+	ntp := fs.Bool("ntp", false, "compute the codes for the time server's time, when this computer's clock is off")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -92,7 +109,7 @@ func runCode(s *session, args []string) error {
 	if len(pos) > 1 {
 		return usagef("code takes at most one QUERY")
 	}
-	now, err := atTime(*at)
+	now, err := atTime(*at, *ntp)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ func runYubikey(s *session, args []string) error {
 	reader := fs.String("reader", os.Getenv("TWOFOLD_YUBIKEY"), "the key to use: its serial, or (part of) its reader's name (default: $TWOFOLD_YUBIKEY)")
 	asJSON := fs.Bool("json", false, "print JSON (list, code)")
 	at := fs.String("at", "", "code: Unix time to compute the codes for (default: now)")
+	ntp := fs.Bool("ntp", false, "code: the time server's time, when this computer's clock is off")
 	touch := fs.Bool("touch", false, "add: the key computes the code only when touched")
 	also := fs.String("also", "", "add: write the account to this second key too (a spare)")
 	force := fs.Bool("force", false, "reset: do not ask")
@@ -49,7 +50,7 @@ func runYubikey(s *session, args []string) error {
 	case "list":
 		return yubikeyList(s, k, *asJSON)
 	case "code":
-		now, err := atTime(*at)
+		now, err := atTime(*at, *ntp)
 		if err != nil {
 			return err
 		}

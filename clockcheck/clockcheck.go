@@ -36,10 +36,15 @@ func Describe(offset time.Duration) string {
 	if offset > -Tolerance && offset < Tolerance {
 		return ""
 	}
+	return fmt.Sprintf("This computer's clock is %s, so sites may refuse its codes: set the clock right (turn on automatic time).",
+		Distance(offset))
+}
+
+// Distance says how far off the clock is: "42s behind the correct time".
+func Distance(offset time.Duration) string {
 	dir := "behind"
 	if offset < 0 {
-		dir, offset = "ahead", -offset
+		dir, offset = "ahead of", -offset
 	}
-	return fmt.Sprintf("This computer's clock is %s %s the correct time, so sites may refuse its codes: set the clock right (turn on automatic time).",
-		offset.Round(time.Second), dir)
+	return fmt.Sprintf("%s %s the correct time", offset.Round(time.Second), dir)
 }

@@ -27,6 +27,7 @@ const (
 	prefTheme     = "theme"
 	prefNTP       = "clockCheck"
 	prefNTPServer = "clockCheckServer"
+	prefCorrect   = "correctTime"
 	prefOrder     = "sortOrder"
 )
 
@@ -38,7 +39,9 @@ type settings struct {
 	theme     string // "system", "light", "dark"
 	ntp       bool
 	ntpServer string
-	order     accounts.Order
+	// correct: codes use the time server's time while the clock is off.
+	correct bool
+	order   accounts.Order
 }
 
 func loadSettings(p fyne.Preferences) settings {
@@ -49,6 +52,7 @@ func loadSettings(p fyne.Preferences) settings {
 		theme:     p.StringWithFallback(prefTheme, "system"),
 		ntp:       p.BoolWithFallback(prefNTP, true),
 		ntpServer: p.StringWithFallback(prefNTPServer, clockcheck.DefaultServer),
+		correct:   p.Bool(prefCorrect),
 		order:     accounts.Order(p.StringWithFallback(prefOrder, string(accounts.ByIssuer))),
 	}
 	// TWOFOLD_NTP_SERVER overrides the server (tests, closed networks).
@@ -65,6 +69,7 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetString(prefTheme, s.theme)
 	p.SetBool(prefNTP, s.ntp)
 	p.SetString(prefNTPServer, s.ntpServer)
+	p.SetBool(prefCorrect, s.correct)
 	p.SetString(prefOrder, string(s.order))
 }
 

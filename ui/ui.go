@@ -7,6 +7,7 @@ import (
 	"errors"
 	"runtime/debug"
 	"slices"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -73,10 +74,14 @@ type gui struct {
 	lastActive time.Time   // for the idle lock
 	idleTimer  *time.Timer // checks lastActive
 	clock      *clockBanner
+	// correction is added to the clock's time for codes while the user
+	// has chosen the corrected time (nanoseconds; read by g.now).
+	correction atomic.Int64
 }
 
 func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time) *gui {
-	g := &gui{app: a, win: w, now: now, settings: loadSettings(a.Preferences())}
+	g := &gui{app: a, win: w, settings: loadSettings(a.Preferences())}
+	g.now = func() time.Time { return now().Add(time.Duration(g.correction.Load())) }
 	g.path, _ = accounts.VaultPath(explicitPath)
 	applyTheme(a, g.settings.theme)
 	g.clock = newClockBanner(g)

@@ -317,6 +317,22 @@ func TestClockBanner(t *testing.T) {
 	if labels(w.Content())[g.clock.label.Text] == nil {
 		t.Error("the banner is not in the window")
 	}
+	// The corrected time: codes as at the server's time, said so, kept
+	// in the settings; and back to the computer's clock.
+	rfcCode := func(at time.Time) string {
+		c, _ := testAccounts()[0].Code(at)
+		return accounts.GroupCode(c)
+	}
+	fyne.DoAndWait(func() { test.Tap(button(t, w.Content(), "Use the corrected time for codes")) })
+	waitFor(t, "codes at the corrected time", func() bool { return labels(w.Content())[rfcCode(at.Add(42*time.Second))] != nil })
+	if msg := g.clock.label.Text; !strings.HasPrefix(msg, "Codes use the corrected time: this computer's clock is 42s behind the correct time.") {
+		t.Errorf("banner says %q", msg)
+	}
+	if !g.app.Preferences().Bool(prefCorrect) {
+		t.Error("the choice is not kept")
+	}
+	fyne.DoAndWait(func() { test.Tap(button(t, w.Content(), "Use this computer's clock")) })
+	waitFor(t, "codes at the computer's time", func() bool { return labels(w.Content())[rfcCode(at)] != nil })
 	// A right clock hides it again.
 	g.settings.ntpServer = testenv.NTPServer(t, 0)
 	fyne.DoAndWait(g.checkClock)

@@ -11,11 +11,21 @@ import (
 // shifted by offset, until the test ends. It returns "127.0.0.1:PORT".
 func NTPServer(t testing.TB, offset time.Duration) string {
 	t.Helper()
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	addr, stop, err := ServeNTP(func() time.Time { return time.Now().Add(offset) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
+	t.Cleanup(stop)
+	return addr
+}
+
+// ServeNTP is NTPServer for callers without a testing.TB (testscript
+// commands): it answers with the time now gives until stop.
+func ServeNTP(clock func() time.Time) (addr string, stop func(), err error) {
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
 	go func() {
 		buf := make([]byte, 512)
 		for {
@@ -26,7 +36,7 @@ func NTPServer(t testing.TB, offset time.Duration) string {
 			if n < 48 {
 				continue
 			}
-			now := time.Now().Add(offset)
+			now := clock()
 			resp := make([]byte, 48)
 			resp[0] = 0<<6 | (buf[0]>>3&7)<<3 | 4      // no leap warning, the client's version, server mode
 			resp[1] = 2                                // stratum 2
@@ -42,7 +52,7 @@ func NTPServer(t testing.TB, offset time.Duration) string {
 			conn.WriteTo(resp, from)
 		}
 	}()
-	return conn.LocalAddr().String()
+	return conn.LocalAddr().String(), func() { conn.Close() }, nil
 }
 
 // putTime writes an NTP timestamp: seconds since 1900 and a fraction.
