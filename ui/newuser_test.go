@@ -92,7 +92,9 @@ func TestKeyFormKeyboard(t *testing.T) {
 		t.Fatal("no result dialog")
 	}
 	// Escape, with nothing focused, closes the result.
-	fyne.DoAndWait(func() { w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	fyne.DoAndWait(func() {
+		w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	})
 	if top := w.Canvas().Overlays().Top(); top != nil {
 		t.Error("Escape left the result dialog open")
 	}
