@@ -37,6 +37,8 @@ type codeList struct {
 	// hide shows codes as dots until a row is clicked; revealed is that row.
 	hide     bool
 	revealed *accounts.Account
+	// compact rows take one line: "issuer · name", code, time left.
+	compact bool
 
 	// bound is which item each row widget last showed: the rows on
 	// screen, plus the few the list keeps for reuse.
@@ -56,8 +58,23 @@ type listItem struct {
 const warnBelow = 5 * time.Second
 
 func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
-	l := &codeList{now: now, bound: map[*row]widget.ListItemID{}}
+	l := &codeList{now: now}
 	l.set(accts, nil)
+	l.newWidget()
+	return l
+}
+
+// setCompact switches between two-line and one-line rows: the rows are
+// made again, so it returns the new list widget for the caller to show.
+func (l *codeList) setCompact(compact bool) *keyList {
+	l.compact = compact
+	l.newWidget()
+	return l.widget
+}
+
+// newWidget makes the list widget, its rows made for l.compact.
+func (l *codeList) newWidget() {
+	l.bound = map[*row]widget.ListItemID{}
 	l.widget = newKeyList(
 		func() int { return len(l.items) },
 		func() fyne.CanvasObject { return newRow(l) },
@@ -100,7 +117,6 @@ func newCodeList(accts []*accounts.Account, now func() time.Time) *codeList {
 			l.onCopy(it.acct)
 		}
 	}
-	return l
 }
 
 // set shows the vault's accounts accts, then keys (the keys' headers
@@ -272,7 +288,12 @@ func newRow(l *codeList) *row {
 	r.initials.Alignment = fyne.TextAlignCenter
 	r.keyIcon = widget.NewIcon(theme.StorageIcon())
 	r.keyIcon.Hide()
-	avatar := container.NewGridWrap(fyne.NewSquareSize(36), container.NewStack(r.circle, container.NewCenter(r.initials), r.keyIcon))
+	size := float32(36)
+	if l.compact {
+		size = 24
+		r.initials.TextSize = theme.CaptionTextSize()
+	}
+	avatar := container.NewGridWrap(fyne.NewSquareSize(size), container.NewStack(r.circle, container.NewCenter(r.initials), r.keyIcon))
 
 	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
@@ -301,12 +322,19 @@ func newRow(l *codeList) *row {
 			l.onDetails(it.acct)
 		}
 	})
-	right := container.NewVBox(
-		container.NewHBox(layout.NewSpacer(), r.nextCode, r.code),
-		container.NewHBox(layout.NewSpacer(), r.left, r.bar, r.nextBtn),
-	)
-	r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
-		container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
+	if l.compact {
+		// One line: "issuer · name" | next code, code, time left, bar.
+		right := container.NewHBox(r.nextCode, r.code, r.left, container.NewCenter(r.bar), r.nextBtn)
+		r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
+			container.NewHBox(right, container.NewCenter(r.detailBtn)), r.issuer)
+	} else {
+		right := container.NewVBox(
+			container.NewHBox(layout.NewSpacer(), r.nextCode, r.code),
+			container.NewHBox(layout.NewSpacer(), r.left, r.bar, r.nextBtn),
+		)
+		r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
+			container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
+	}
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -341,6 +369,9 @@ func (r *row) show(it listItem, now time.Time) {
 	}
 	if a.Pinned {
 		title = "★ " + title
+	}
+	if r.list.compact && sub != "" {
+		title, sub = title+" · "+sub, ""
 	}
 	setText(r.issuer, title)
 	setText(r.name, sub)
@@ -403,8 +434,13 @@ func (r *row) showHeader(sec *keySection) {
 	r.circle.Hide()
 	r.initials.Hide()
 	r.keyIcon.Show()
-	setText(r.issuer, sec.title())
-	setText(r.name, sec.status())
+	if r.list.compact {
+		setText(r.issuer, sec.title()+" · "+sec.status())
+		setText(r.name, "")
+	} else {
+		setText(r.issuer, sec.title())
+		setText(r.name, sec.status())
+	}
 	setText(r.code, "")
 	r.nextBtn.Hide()
 	r.showCountdown(0, 0, "")
@@ -429,6 +465,9 @@ func (r *row) showCountdown(rem, period time.Duration, next string) {
 		return
 	}
 	r.bar.Show()
+	if r.list.compact {
+		next = "" // no room on one line: the warning colour says it
+	}
 	secs := int((rem + time.Second - 1) / time.Second)
 	setText(r.left, fmt.Sprintf("%d s", secs))
 	r.bar.set(float64(rem)/float64(period), rem <= warnBelow)

@@ -23,6 +23,7 @@ type mainView struct {
 	search  *entry
 	list    *codeList
 	status  *widget.Label
+	listBox *fyne.Container   // the list, or the welcome in its place
 	welcome fyne.CanvasObject // in the list's place while the vault is empty
 	content fyne.CanvasObject
 	stopCh  chan struct{}
@@ -52,6 +53,9 @@ func newMainView(g *gui) *mainView {
 		return true
 	}
 	m.list = newCodeList(nil, g.now)
+	if g.settings.compact {
+		m.list.setCompact(true)
+	}
 	m.list.hide = g.settings.hideCodes
 	m.list.onCopy = m.copy
 	m.list.onNext = m.next
@@ -75,11 +79,19 @@ func newMainView(g *gui) *mainView {
 	settingsButton := newIconButton(theme.SettingsIcon(), "Settings (Ctrl+,)", g.showSettings)
 	top := container.NewBorder(nil, nil, addButton, container.NewHBox(lockButton, settingsButton), m.search)
 	m.welcome = m.newWelcome()
-	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, container.NewStack(m.list.widget, m.welcome))
+	m.listBox = container.NewStack(m.list.widget, m.welcome)
+	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, m.listBox)
 	m.refilter()
 	go m.list.tick(m.stopCh, func() bool { return minimized(g.win) })
 	m.watchKeys()
 	return m
+}
+
+// setCompact shows one-line or two-line rows.
+func (m *mainView) setCompact(compact bool) {
+	m.listBox.Objects[0] = m.list.setCompact(compact)
+	m.listBox.Refresh()
+	m.refilter()
 }
 
 func (m *mainView) stop() {
@@ -128,10 +140,11 @@ func (m *mainView) newWelcome() fyne.CanvasObject {
 	g := m.g
 	title := widget.NewLabelWithStyle("Welcome to Twofold", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	about := widget.NewLabelWithStyle("Twofold makes the sign-in codes of your two-factor accounts. "+
-		"Their secrets stay on this computer, encrypted under a key your system keeps. Add your first account:",
+	// Lines broken by hand: a wrapped label in a box reports the height
+	// of one line, and the buttons would cover the rest.
+	about := widget.NewLabelWithStyle("Twofold makes the sign-in codes of your\ntwo-factor accounts. Their secrets stay on\n"+
+		"this computer, encrypted under a key that\nyour system keeps. Add your first account:",
 		fyne.TextAlignCenter, fyne.TextStyle{})
-	about.Wrapping = fyne.TextWrapWord
 	b := func(label string, icon fyne.Resource, f func()) *widget.Button {
 		return widget.NewButtonWithIcon(label, icon, f)
 	}
@@ -144,9 +157,7 @@ func (m *mainView) newWelcome() fyne.CanvasObject {
 		b("Type the key a site shows…", theme.DocumentCreateIcon(), g.addManual),
 		b("Import a backup or another app's export…", theme.DownloadIcon(), g.showImport),
 	)
-	hint := widget.NewLabelWithStyle("You can also drop image files on this window.", fyne.TextAlignCenter, fyne.TextStyle{})
-	hint.Importance = widget.LowImportance
-	hint.Wrapping = fyne.TextWrapWord
+	hint := widget.NewLabelWithStyle("You can also drop image files on this window.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 430),
 		container.NewVBox(title, about, buttons, hint)))
 }

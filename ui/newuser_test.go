@@ -135,3 +135,43 @@ func TestAddTitles(t *testing.T) {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
+
+// TestCompactRows: one-line rows ("issuer · name", code, time left) show
+// more accounts in the same window; the choice is kept, and so is the
+// window's size.
+func TestCompactRows(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	rowHeight := func() float32 {
+		var h float32
+		fyne.DoAndWait(func() {
+			for r := range g.main.list.bound {
+				h = max(h, r.MinSize().Height)
+			}
+		})
+		return h
+	}
+	tall := rowHeight()
+	fyne.DoAndWait(func() {
+		g.settings.compact = true
+		g.settings.save(g.app.Preferences())
+		g.main.setCompact(true)
+	})
+	waitFor(t, "one-line rows", func() bool { return labels(w.Content())["RFC · totp"] != nil })
+	if short := rowHeight(); short <= 0 || short > tall*0.7 {
+		t.Errorf("a compact row is %.0f px, a two-line one %.0f", short, tall)
+	}
+	if !loadSettings(g.app.Preferences()).compact {
+		t.Error("the choice is not kept")
+	}
+	// The window's size is kept at close and used at the next start.
+	fyne.DoAndWait(func() { w.Resize(fyne.NewSize(700, 500)) })
+	g.close()
+	if got := windowSize(g.app.Preferences()); got != fyne.NewSize(700, 500) {
+		t.Errorf("the next window is %v, want 700×500", got)
+	}
+	saveWindowSize(g.app.Preferences(), fyne.NewSize(10, 99999))
+	if got := windowSize(g.app.Preferences()); got != fyne.NewSize(320, 4000) {
+		t.Errorf("a silly size comes back as %v", got)
+	}
+}

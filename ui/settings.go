@@ -28,6 +28,9 @@ const (
 	prefNTP       = "clockCheck"
 	prefNTPServer = "clockCheckServer"
 	prefCorrect   = "correctTime"
+	prefCompact   = "compactRows"
+	prefWidth     = "windowWidth"
+	prefHeight    = "windowHeight"
 	prefOrder     = "sortOrder"
 )
 
@@ -41,6 +44,7 @@ type settings struct {
 	ntpServer string
 	// correct: codes use the time server's time while the clock is off.
 	correct bool
+	compact bool // one-line rows
 	order   accounts.Order
 }
 
@@ -53,6 +57,7 @@ func loadSettings(p fyne.Preferences) settings {
 		ntp:       p.BoolWithFallback(prefNTP, true),
 		ntpServer: p.StringWithFallback(prefNTPServer, clockcheck.DefaultServer),
 		correct:   p.Bool(prefCorrect),
+		compact:   p.Bool(prefCompact),
 		order:     accounts.Order(p.StringWithFallback(prefOrder, string(accounts.ByIssuer))),
 	}
 	// TWOFOLD_NTP_SERVER overrides the server (tests, closed networks).
@@ -70,6 +75,7 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetBool(prefNTP, s.ntp)
 	p.SetString(prefNTPServer, s.ntpServer)
 	p.SetBool(prefCorrect, s.correct)
+	p.SetBool(prefCompact, s.compact)
 	p.SetString(prefOrder, string(s.order))
 }
 
@@ -122,6 +128,9 @@ func (g *gui) showSettings() {
 		applyTheme(g.app, s.theme)
 		if g.main != nil {
 			g.main.list.hide = s.hideCodes
+			if s.compact != g.main.list.compact {
+				g.main.setCompact(s.compact)
+			}
 			g.main.list.widget.Refresh()
 		}
 		g.touch()
@@ -134,6 +143,8 @@ func (g *gui) showSettings() {
 	lock.OnChanged = func(string) { s.lockAfter = lockValues[lock.SelectedIndex()]; apply() }
 	hide := widget.NewCheck("Hide codes until clicked", func(b bool) { s.hideCodes = b; apply() })
 	hide.SetChecked(s.hideCodes)
+	compact := widget.NewCheck("Compact rows (one line each)", func(b bool) { s.compact = b; apply() })
+	compact.SetChecked(s.compact)
 	th := widget.NewSelect(themeLabels, func(string) {})
 	th.SetSelectedIndex(indexOf(themeNames, s.theme, 0))
 	th.OnChanged = func(string) { s.theme = themeNames[th.SelectedIndex()]; apply() }
@@ -159,6 +170,7 @@ func (g *gui) showSettings() {
 		widget.NewFormItem("Clear clipboard after", clip),
 		widget.NewFormItem("Lock when idle for", lock),
 		widget.NewFormItem("", hide),
+		widget.NewFormItem("", compact),
 		widget.NewFormItem("Theme", th),
 		widget.NewFormItem("", ntpOn),
 		widget.NewFormItem("Time server", server),
@@ -249,4 +261,21 @@ func (g *gui) offerForgetCopies(n int) {
 	d.SetConfirmText("Delete")
 	d.SetDismissText("Keep")
 	d.Show()
+}
+
+// windowSize is the window's size when it was last closed, or the
+// default; within what a screen can show.
+func windowSize(p fyne.Preferences) fyne.Size {
+	w := float32(p.FloatWithFallback(prefWidth, 480))
+	h := float32(p.FloatWithFallback(prefHeight, 640))
+	return fyne.NewSize(min(max(w, 320), 4000), min(max(h, 400), 4000))
+}
+
+// saveWindowSize keeps the window's size for the next start. (Fyne sets
+// no window position, so the window manager places it.)
+func saveWindowSize(p fyne.Preferences, s fyne.Size) {
+	if s.Width > 0 && s.Height > 0 {
+		p.SetFloat(prefWidth, float64(s.Width))
+		p.SetFloat(prefHeight, float64(s.Height))
+	}
 }

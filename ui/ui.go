@@ -44,7 +44,7 @@ func Run(path string) int {
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Twofold")
-	w.Resize(fyne.NewSize(480, 640))
+	w.Resize(windowSize(a.Preferences()))
 	g := newGUI(a, w, path, time.Now)
 	g.start()
 	if sock != "" {
@@ -189,6 +189,7 @@ func (g *gui) lock() {
 }
 
 func (g *gui) close() {
+	saveWindowSize(g.app.Preferences(), g.win.Canvas().Size())
 	if g.main != nil {
 		g.main.stop()
 	}
