@@ -84,7 +84,6 @@ func (g *gui) showExport() {
 	choice := widget.NewRadioGroup(labels, nil)
 	aegisNote := widget.NewLabel("Aegis vaults open in Aegis, Ente Auth, 2FAS, OTPClient and GNOME Authenticator.")
 	aegisNote.Wrapping = fyne.TextWrapWord
-	aegisNote.Importance = widget.LowImportance
 	var d *dialog.CustomDialog
 	exportBtn := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), nil)
 	exportBtn.Importance = widget.HighImportance

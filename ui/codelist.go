@@ -305,7 +305,6 @@ func newRow(l *codeList) *row {
 	r.code.SizeName = theme.SizeNameSubHeadingText
 	r.left = widget.NewLabel("")
 	r.nextCode = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	r.nextCode.Importance = widget.LowImportance
 	r.bar = newTimeBar()
 	r.nextBtn = newIconButton(theme.MediaSkipNextIcon(), "Next code (advances the counter)", func() {
 		if r.item.acct != nil && r.item.on == nil && l.onNext != nil {

@@ -453,7 +453,6 @@ func (g *gui) chooseWhere(f *found) {
 	where.SetSelected([]string{vaultOpt})
 	touch := widget.NewCheck("Require a touch of the key for each code", nil)
 	hint := newWrapLabel("A secret stored only on a key cannot be read back. Tick a second key as a spare, or keep the vault copy too.")
-	hint.Importance = widget.LowImportance
 	var d *dialog.CustomDialog
 	addBtn := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), func() {
 		d.Hide()

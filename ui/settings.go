@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"image/color"
 	"os"
 	"slices"
 	"time"
@@ -79,25 +78,15 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetString(prefOrder, string(s.order))
 }
 
-// variantTheme is the default theme held to light or dark.
-type variantTheme struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
-}
-
 func applyTheme(a fyne.App, name string) {
+	t := appTheme{Theme: theme.DefaultTheme()} // follows the system
 	switch name {
 	case "light":
-		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+		t.held, t.variant = true, theme.VariantLight
 	case "dark":
-		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
-	default:
-		a.Settings().SetTheme(theme.DefaultTheme())
+		t.held, t.variant = true, theme.VariantDark
 	}
+	a.Settings().SetTheme(t)
 }
 
 var (
