@@ -6,15 +6,22 @@ import (
 	"fmt"
 	"image"
 	_ "image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jezek/xgb/xproto"
+
 	"twofold/accounts"
 	"twofold/internal/hostile"
+	"twofold/internal/qrcorpus"
 	"twofold/internal/testenv"
 )
 
@@ -225,6 +232,35 @@ func TestGUISmoke(t *testing.T) {
 			t.Fatalf("the screen has only %d colours after 60 s: the window drew nothing", colours)
 		}
 	}
+	// Drag and drop, as X clients do it (XDND): a QR image file from a
+	// file manager, and an image from a web browser, which drops its
+	// address (served here on loopback).
+	win := windowID(t, xwininfo, "Twofold")
+	qr := filepath.Join(dir, "dropped.png")
+	if err := os.WriteFile(qr, qrcorpus.PNG("otpauth://totp/Dropped:file?secret=MFRGGZDFMZTWQ2LK&issuer=Dropped", 4), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(qrcorpus.PNG("otpauth://totp/Dropped:web?secret=GEZDGNBVGY3TQOJQ&issuer=Dropped", 4))
+	}))
+	defer web.Close()
+	for _, drop := range []struct{ uri, name string }{
+		{"file://" + qr, `"name": "file"`},
+		{web.URL + "/qr.png", `"name": "web"`},
+	} {
+		if err := testenv.DropURIs(win, []string{drop.uri}, 20*time.Second); err != nil {
+			t.Fatalf("drop %s: %v\n%s", drop.uri, err, stderr.String())
+		}
+		for deadline := time.Now().Add(30 * time.Second); ; <-poll.C {
+			if out := c.run("", "list", "--json"); bytes.Contains(out, []byte(drop.name)) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the account dropped as %s is not in the vault after 30 s\n%s", drop.uri, stderr.String())
+			}
+		}
+	}
+
 	// A second start on the same vault brings this window forward and
 	// exits, rather than opening a window that cannot open the vault.
 	second := exec.Command(bin)
@@ -256,6 +292,22 @@ func TestGUISmoke(t *testing.T) {
 	if strings.Contains(stderr.String(), "JRZCL47CMXVOQMNPZR2F7J4RGI") {
 		t.Error("the GUI logged a secret")
 	}
+}
+
+// windowID finds the X window named title (xwininfo prints a top-level
+// window as `0x200020 "Twofold": ...`).
+func windowID(t *testing.T, xwininfo, title string) xproto.Window {
+	t.Helper()
+	out, _ := exec.Command(xwininfo, "-root", "-tree").Output()
+	m := regexp.MustCompile(`(0x[0-9a-f]+) "` + regexp.QuoteMeta(title) + `":`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no %s window:\n%s", title, out)
+	}
+	id, err := strconv.ParseUint(string(m[1][2:]), 16, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return xproto.Window(id)
 }
 
 // screenColours takes a screenshot and counts the colours on it.

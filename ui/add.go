@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -255,6 +256,11 @@ func (g *gui) dropped(_ fyne.Position, uris []fyne.URI) {
 	var images []string
 	f := &found{}
 	for _, u := range uris {
+		// An image dragged from a web browser comes as its address.
+		if addr := webAddress(u); addr != "" {
+			g.scanURL(addr)
+			continue
+		}
 		if strings.EqualFold(u.Extension(), ".txt") {
 			text, err := bounded.ReadFile(u.Path(), maxLinksFile)
 			if err != nil {
@@ -282,6 +288,56 @@ func (g *gui) dropped(_ fyne.Position, uris []fyne.URI) {
 		g.add(f)
 	}
 	g.scanWithProgress(images)
+}
+
+// webAddress is the http(s) address a drop names, or "". GLFW passes a
+// dropped http URI on as if it were a path, and Fyne makes that a file
+// path under the working folder with "//" cleaned to "/":
+// "/work/http:/host/qr.png" for "http://host/qr.png".
+func webAddress(u fyne.URI) string {
+	if u.Scheme() == "http" || u.Scheme() == "https" {
+		return u.String()
+	}
+	p := filepath.ToSlash(u.Path())
+	for _, scheme := range []string{"https:", "http:"} {
+		i := strings.Index(p, "/"+scheme+"/")
+		if i < 0 {
+			continue
+		}
+		if _, err := os.Stat(u.Path()); err == nil {
+			return "" // a real file in a folder named so
+		}
+		return scheme + "//" + strings.TrimLeft(p[i+len(scheme)+1:], "/")
+	}
+	return ""
+}
+
+// scanURL fetches an image dropped from a browser and adds what it
+// holds, with a progress dialog and a Cancel button.
+func (g *gui) scanURL(addr string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	d := dialog.NewCustomWithoutButtons("Fetching the image", container.NewVBox(
+		widget.NewLabel("Fetching the dropped image…"), widget.NewProgressBarInfinite(),
+		widget.NewButton("Cancel", cancel)), g.win)
+	d.Show()
+	go func() {
+		texts, err := scanner.ScanURL(ctx, addr)
+		stopped := ctx.Err() != nil
+		cancel()
+		do(func() {
+			d.Hide()
+			if stopped && err != nil {
+				return
+			}
+			f := &found{}
+			if err != nil {
+				f.problems = append(f.problems, sentence(err))
+			} else {
+				f.payloads("the dropped image", texts)
+			}
+			g.add(f)
+		})
+	}()
 }
 
 // maxLinksFile bounds a dropped text file of links: far more than any list.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -173,5 +174,19 @@ func TestCompactRows(t *testing.T) {
 	saveWindowSize(g.app.Preferences(), fyne.NewSize(10, 99999))
 	if got := windowSize(g.app.Preferences()); got != fyne.NewSize(320, 4000) {
 		t.Errorf("a silly size comes back as %v", got)
+	}
+}
+
+// TestWebAddress: what GLFW and Fyne make of a browser's dropped image
+// address is turned back into the address; a file stays a file.
+func TestWebAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.com/img/qr.png": "https://example.com/img/qr.png",
+		"http://127.0.0.1:8080/qr.png":   "http://127.0.0.1:8080/qr.png",
+		"/home/me/Pictures/qr.png":       "",
+	} {
+		if got := webAddress(storage.NewFileURI(in)); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
 	}
 }
