@@ -64,7 +64,7 @@ var (
 	ErrNoSlot = errors.New("no way to unlock the vault")
 	// ErrLastSlot: removing the slot would leave the vault unopenable.
 	ErrLastSlot = errors.New("cannot remove the vault's last slot")
-	// ErrDuplicate: an account with the same secret and issuer exists.
+	// ErrDuplicate: the same account (Account.SameAs) is in the vault.
 	ErrDuplicate = errors.New("this account is already in the vault")
 )
 

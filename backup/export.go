@@ -320,7 +320,7 @@ func sameRecoveryCode(a, b accounts.RecoveryCode) bool {
 	return a.UsedAt == nil || a.UsedAt.Equal(*b.UsedAt)
 }
 
-// inOrderOf puts got in want's order, matching by secret and issuer.
+// inOrderOf puts got in want's order, matching the same accounts.
 func inOrderOf(got, want []*accounts.Account) ([]*accounts.Account, error) {
 	if len(got) != len(want) {
 		return nil, fmt.Errorf("%d accounts read back, %d written", len(got), len(want))
