@@ -266,9 +266,9 @@ type row struct {
 	widget.BaseWidget
 	list      *codeList
 	item      listItem
-	circle    *canvas.Circle
+	avatar    *canvas.Image // a circle with the initials (avatar.go)
+	avatarOf  avatarKey
 	keyIcon   *widget.Icon // in the avatar's place on a key's header
-	initials  *canvas.Text
 	issuer    *widget.Label
 	name      *widget.Label
 	code      *widget.Label
@@ -282,18 +282,14 @@ type row struct {
 
 func newRow(l *codeList) *row {
 	r := &row{list: l}
-	r.circle = canvas.NewCircle(color.Transparent)
-	r.initials = canvas.NewText("", color.White)
-	r.initials.TextStyle.Bold = true
-	r.initials.Alignment = fyne.TextAlignCenter
+	r.avatar = newImageObject()
 	r.keyIcon = widget.NewIcon(theme.StorageIcon())
 	r.keyIcon.Hide()
 	size := float32(36)
 	if l.compact {
 		size = 24
-		r.initials.TextSize = theme.CaptionTextSize()
 	}
-	avatar := container.NewGridWrap(fyne.NewSquareSize(size), container.NewStack(r.circle, container.NewCenter(r.initials), r.keyIcon))
+	avatar := container.NewGridWrap(fyne.NewSquareSize(size), container.NewStack(r.avatar, r.keyIcon))
 
 	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
@@ -351,8 +347,7 @@ func (r *row) show(it listItem, now time.Time) {
 	}
 	if r.keyIcon.Visible() {
 		r.keyIcon.Hide()
-		r.circle.Show()
-		r.initials.Show()
+		r.avatar.Show()
 	}
 	a := it.acct
 	title, sub := a.Issuer, a.Name
@@ -360,11 +355,10 @@ func (r *row) show(it listItem, now time.Time) {
 		title, sub = a.Name, ""
 	}
 	// The avatar changes only when the row shows another account.
-	if initials := initialsOf(title); r.initials.Text != initials || r.circle.FillColor != avatarColor(a.Issuer+a.Name) {
-		r.circle.FillColor = avatarColor(a.Issuer + a.Name)
-		r.initials.Text = initials
-		r.circle.Refresh()
-		r.initials.Refresh()
+	if k := (avatarKey{initialsOf(title), avatarColor(a.Issuer + a.Name)}); r.avatarOf != k {
+		r.avatarOf = k
+		r.avatar.Image = avatarImage(k.initials, k.fill)
+		r.avatar.Refresh()
 	}
 	if a.Pinned {
 		title = "★ " + title
@@ -430,8 +424,7 @@ func (r *row) showOnKey(kc *keyCred, now time.Time) {
 // showHeader makes the row a key's header: its name and state, with its
 // menu behind the button.
 func (r *row) showHeader(sec *keySection) {
-	r.circle.Hide()
-	r.initials.Hide()
+	r.avatar.Hide()
 	r.keyIcon.Show()
 	if r.list.compact {
 		setText(r.issuer, sec.title()+" · "+sec.status())
@@ -516,7 +509,7 @@ func initialsOf(s string) string {
 // avatarColor picks one of a few saturated colours from the name, so an
 // account keeps its colour; white initials stay readable on all of them
 // in light and dark themes.
-func avatarColor(s string) color.Color {
+func avatarColor(s string) color.NRGBA {
 	palette := []color.NRGBA{
 		{0x1e, 0x88, 0xe5, 0xff}, {0x43, 0xa0, 0x47, 0xff}, {0xe5, 0x39, 0x35, 0xff}, {0x8e, 0x24, 0xaa, 0xff},
 		{0xfb, 0x8c, 0x00, 0xff}, {0x00, 0x89, 0x7b, 0xff}, {0x5e, 0x35, 0xb1, 0xff}, {0x6d, 0x4c, 0x41, 0xff},
@@ -528,12 +521,13 @@ func avatarColor(s string) color.Color {
 	return palette[h%uint32(len(palette))]
 }
 
-// timeBar is the time left as a shrinking line: one rectangle, where a
-// widget.ProgressBar draws three, since every visible row redraws it
-// each second.
+// timeBar is the time left as a shrinking line: one image of the theme's
+// colour, stretched (a texture, as the row's text is: see avatar.go),
+// where a widget.ProgressBar draws three rectangles, since every visible
+// row redraws it each second.
 type timeBar struct {
 	widget.BaseWidget
-	fill *canvas.Rectangle
+	fill *canvas.Image
 	frac float32
 	warn bool
 }
@@ -541,8 +535,8 @@ type timeBar struct {
 const timeBarWidth, timeBarHeight = 60, 4
 
 func newTimeBar() *timeBar {
-	b := &timeBar{fill: canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))}
-	b.fill.CornerRadius = timeBarHeight / 2
+	b := &timeBar{fill: newImageObject()}
+	b.fill.Image = solid(theme.Color(theme.ColorNamePrimary))
 	b.ExtendBaseWidget(b)
 	return b
 }
@@ -574,7 +568,7 @@ func (r *timeBarRenderer) Refresh() {
 	if r.b.warn {
 		name = theme.ColorNameError
 	}
-	r.b.fill.FillColor = theme.Color(name) // theme-aware: follows light/dark
+	r.b.fill.Image = solid(theme.Color(name)) // theme-aware: follows light/dark
 	r.Layout(r.b.Size())
 	r.b.fill.Refresh()
 }
