@@ -167,7 +167,7 @@ func (l *codeList) visibleRange() (int, int) {
 	if height <= 0 {
 		return 0, len(l.items)
 	}
-	step := height + theme.SeparatorThicknessSize()
+	step := height + theme.Padding() // the list's gap between rows
 	first := int(l.widget.GetScrollOffset()/step) - 1
 	last := int((l.widget.GetScrollOffset()+l.widget.Size().Height)/step) + 1
 	return first, last
@@ -213,6 +213,9 @@ type keyList struct {
 func newKeyList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
 	l := &keyList{}
 	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	// Each row draws its own line, as an image (see avatar.go): the
+	// list's separators are rectangles, a GL program switch per row.
+	l.HideSeparators = true
 	l.OnHighlighted = func(id widget.ListItemID) {
 		if l.typing {
 			l.cursor = id
@@ -267,6 +270,8 @@ type row struct {
 	list      *codeList
 	item      listItem
 	avatar    *canvas.Image // a circle with the initials (avatar.go)
+	line      *canvas.Image // the line under the row, in the separator colour
+	lineColor color.Color
 	avatarOf  avatarKey
 	keyIcon   *widget.Icon // in the avatar's place on a key's header
 	issuer    *widget.Label
@@ -330,6 +335,9 @@ func newRow(l *codeList) *row {
 		r.content = container.NewBorder(nil, nil, container.NewCenter(avatar),
 			container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
 	}
+	r.line = newImageObject()
+	r.line.SetMinSize(fyne.NewSize(1, theme.SeparatorThicknessSize()))
+	r.content = container.NewBorder(nil, r.line, nil, nil, r.content)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -341,6 +349,10 @@ func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRend
 // refresh costs a redraw.
 func (r *row) show(it listItem, now time.Time) {
 	r.item = it
+	if c := theme.Color(theme.ColorNameSeparator); c != r.lineColor { // theme-aware
+		r.lineColor, r.line.Image = c, solid(c)
+		r.line.Refresh()
+	}
 	if it.head != nil {
 		r.showHeader(it.head)
 		return

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/godbus/dbus/v5"
 	"github.com/jezek/xgb"
@@ -526,6 +527,23 @@ func TestStepOnlyVisibleRows(t *testing.T) {
 	if got := labels(w.Content()); got["19 s"] == nil || got["20 s"] != nil {
 		t.Errorf("rows were not stepped to 19 s: %s", keys(got))
 	}
+	// Scrolled to the middle, the rows on screen are the ones stepped
+	// (the range is worked out from the list's gap between rows: an
+	// estimate 3 px a row off missed the screen's rows by row 150).
+	fyne.DoAndWait(func() {
+		l.widget.ScrollTo(150)
+		first, last = l.visibleRange()
+		var h float32
+		for r := range l.bound {
+			h = max(h, r.Size().Height)
+		}
+		// What the list shows: rows h tall with the theme's padding between.
+		top := int(l.widget.GetScrollOffset() / (h + theme.Padding()))
+		bottom := int((l.widget.GetScrollOffset() + l.widget.Size().Height) / (h + theme.Padding()))
+		if first > top || last < bottom {
+			t.Errorf("visible range %d..%d, but rows %d..%d are on screen", first, last, top, bottom)
+		}
+	})
 	fyne.DoAndWait(func() { l.widget.ScrollToBottom() })
 	fyne.DoAndWait(func() { first, last = l.visibleRange() })
 	if last < 299 || first < 250 {
