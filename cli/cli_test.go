@@ -59,12 +59,18 @@ func params(dir, profile string) testscript.Params {
 			e.Values[profileKey{}] = profile
 			if dir == "testdata/keys" {
 				// Every script there uses vpcd's second reader, which must
-				// be empty before plugkey: one script at a time.
-				release, err := testenv.HoldVPCD(1)
-				if err != nil {
-					return err
+				// be empty before plugkey, and may put a spare in the
+				// first: one script at a time holds both. Always the
+				// first reader first, as every package's tests take them:
+				// taking them the other way round deadlocked against the
+				// hardware tests that use both.
+				for slot := range 2 {
+					release, err := testenv.HoldVPCD(slot)
+					if err != nil {
+						return err
+					}
+					e.Defer(release)
 				}
-				e.Defer(release)
 			}
 			return nil
 		},
@@ -138,7 +144,7 @@ func params(dir, profile string) testscript.Params {
 			// plugkey [-spare] SERIAL [LIMIT]: a software key of the
 			// script's profile in vpcd's second reader (the other
 			// packages' tests use the first); -spare puts it in the first
-			// reader, held from the other packages until the script ends.
+			// reader, which the key scripts hold (see params).
 			"plugkey": func(ts *testscript.TestScript, neg bool, args []string) {
 				slot := 1
 				if len(args) > 0 && args[0] == "-spare" {
@@ -150,11 +156,6 @@ func params(dir, profile string) testscript.Params {
 						ts.Fatalf("%v is missing, but TWOFOLD_TEST_SERVICES=1 asks for it", err)
 					}
 					ts.Fatalf("%v is missing (skip this script with [!exec:ykman] on machines without the test services)", err)
-				}
-				if slot == 0 {
-					release, err := testenv.HoldVPCD(slot)
-					ts.Check(err)
-					ts.Defer(release)
 				}
 				card, err := cardsim.NewProfile(ts.Value(profileKey{}).(string), uint32(atoi(ts, args[0])))
 				ts.Check(err)

@@ -16,7 +16,8 @@ import (
 // and that reader's name. go test runs packages in parallel, so the
 // test holds the slot (a file lock, shared by every package's tests)
 // until it ends: the CLI's testscripts use slot 1, the other packages
-// slot 0.
+// slot 0. A test that needs both takes slot 0 first, so two tests never
+// wait on each other.
 func VPCD(t testing.TB, slot int) (addr, reader string) {
 	t.Helper()
 	addr, reader, err := VPCDAddr(slot)
