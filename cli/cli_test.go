@@ -232,11 +232,11 @@ type profileKey struct{}
 
 // waitReader waits until pcscd reports a key in reader (or none).
 func waitReader(ts *testscript.TestScript, reader string, present bool) {
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	if testenv.Until(10*time.Second, 50*time.Millisecond, func() bool {
 		keys, _ := hardware.KeysIn(reader)
-		if slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader }) == present {
-			return
-		}
+		return slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader }) == present
+	}) {
+		return
 	}
 	ts.Fatalf("the key in %s did not come or go", reader)
 }

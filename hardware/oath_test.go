@@ -40,12 +40,11 @@ func insert(t testing.TB, card *cardsim.Card) (*cardsim.Plug, string) {
 
 func waitKey(t testing.TB, reader string, present bool) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	if testenv.Until(10*time.Second, 50*time.Millisecond, func() bool {
 		keys, _ := hardware.KeysIn(reader)
-		found := slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader })
-		if found == present {
-			return
-		}
+		return slices.ContainsFunc(keys, func(k hardware.Key) bool { return k.Reader == reader }) == present
+	}) {
+		return
 	}
 	t.Fatalf("the key in %s did not %s", reader, map[bool]string{true: "appear", false: "go"}[present])
 }

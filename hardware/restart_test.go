@@ -103,12 +103,10 @@ func stopPcscd(t *testing.T) {
 			syscall.Kill(pid, syscall.SIGTERM)
 		}
 	}
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		if !pcscdRunning() {
-			return
-		}
+	// Not our child: its end can only be seen, not waited for.
+	if !testenv.Until(20*time.Second, 50*time.Millisecond, func() bool { return !pcscdRunning() }) {
+		t.Fatalf("pcscd (%v) did not stop", pids)
 	}
-	t.Fatalf("pcscd (%v) did not stop", pids)
 }
 
 // startPcscd starts pcscd with vpcd, detached (it outlives the test, as
@@ -130,10 +128,7 @@ func startPcscd(t *testing.T) {
 		t.Fatalf("start pcscd: %v", err)
 	}
 	cmd.Process.Release()
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		if _, _, err := testenv.VPCDAddr(0); err == nil {
-			return
-		}
+	if !testenv.Until(20*time.Second, 50*time.Millisecond, func() bool { _, _, err := testenv.VPCDAddr(0); return err == nil }) {
+		t.Fatal("pcscd with vpcd did not come back")
 	}
-	t.Fatal("pcscd with vpcd did not come back")
 }

@@ -33,11 +33,10 @@ func TestScanScreenX11(t *testing.T) {
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 	var got []string
 	var err error
-	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
-		if got, err = ScanScreen(); err == nil {
-			break
-		}
-	}
+	testenv.Until(15*time.Second, 200*time.Millisecond, func() bool {
+		got, err = ScanScreen()
+		return err == nil
+	})
 	if err != nil || !slices.Equal(got, []string{want}) {
 		t.Fatalf("ScanScreen = %v, %v", got, err)
 	}
@@ -71,10 +70,11 @@ func TestClipboardImage(t *testing.T) {
 	c.Run()
 	// The X server hands the selection over when xclip's server child
 	// has claimed it, which may be a moment after xclip returns.
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		if _, err = ClipboardImage(); errors.Is(err, ErrNoClipboardImage) {
-			return
-		}
+	if testenv.Until(20*time.Second, 100*time.Millisecond, func() bool {
+		_, err = ClipboardImage()
+		return errors.Is(err, ErrNoClipboardImage)
+	}) {
+		return
 	}
 	t.Errorf("with text on the clipboard: %v, want ErrNoClipboardImage", err)
 }

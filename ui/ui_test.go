@@ -74,15 +74,14 @@ func keys(m map[string]*widget.Label) string {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+	if !testenv.Until(30*time.Second, 20*time.Millisecond, func() bool {
 		ok := false
 		pump()
 		fyne.DoAndWait(func() { ok = cond() })
-		if ok {
-			return
-		}
+		return ok
+	}) {
+		t.Fatalf("timed out waiting for %s", what)
 	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 var rfc = []byte("12345678901234567890")
@@ -217,13 +216,20 @@ func TestHOTPNextPersists(t *testing.T) {
 	}
 }
 
+// openKeyForm opens the "Enter a key" form on a new vault at time at:
+// the form, and its issuer and secret fields.
+func openKeyForm(t *testing.T, at *time.Time) (g *gui, w fyne.Window, form fyne.CanvasObject, issuer, secret *entry) {
+	t.Helper()
+	g, w = newTestGUI(t, at)
+	fyne.DoAndWait(g.addManual)
+	form = w.Canvas().Overlays().Top()
+	entries := dialogEntries(form)
+	return g, w, form, entries[0], entries[2]
+}
+
 func TestManualEntry(t *testing.T) {
 	at := time.Unix(59, 0)
-	g, w := newTestGUI(t, &at)
-	fyne.DoAndWait(g.addManual)
-	form := w.Canvas().Overlays().Top()
-	entries := dialogEntries(form)
-	issuer, secret := entries[0], entries[2]
+	g, w, form, issuer, secret := openKeyForm(t, &at)
 	add := button(t, form, "Add")
 	test.Type(issuer, "GitHub")
 	test.Type(secret, "not base32!")

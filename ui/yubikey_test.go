@@ -55,6 +55,22 @@ func pump() {
 	}
 }
 
+// plugAndOpen plugs card into the vpcd reader at addr (pulled out when
+// the test ends) and opens it once pcscd shows it.
+func plugAndOpen(t *testing.T, card *cardsim.Card, addr, reader string) (*cardsim.Plug, *hardware.Session) {
+	t.Helper()
+	plug, err := card.Plug(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(plug.Unplug)
+	var s *hardware.Session
+	if !testenv.Until(10*time.Second, 50*time.Millisecond, func() bool { s, _ = hardware.Open(reader); return s != nil }) {
+		t.Fatal("the software key did not appear")
+	}
+	return plug, s
+}
+
 // The full stack under the GUI: the list -> hardware -> libpcsclite ->
 // pcscd -> vpcd -> cardsim.
 func TestYubiKey(t *testing.T) {
@@ -70,18 +86,7 @@ func TestYubiKey(t *testing.T) {
 			return false
 		}
 	}
-	plug, err := card.Plug(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(plug.Unplug)
-	var s *hardware.Session
-	for end := time.Now().Add(10 * time.Second); s == nil && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		s, _ = hardware.Open(reader)
-	}
-	if s == nil {
-		t.Fatal("the software key did not appear")
-	}
+	plug, s := plugAndOpen(t, card, addr, reader)
 	onKey := []*accounts.Account{
 		{Issuer: "RFC", Name: "totp", Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 8, Period: 30, Secret: rfc},
 		{Issuer: "Slow Bank", Name: "me", Kind: accounts.TOTP, Algorithm: accounts.SHA256, Digits: 6, Period: 60, Secret: []byte("another secret!")},
@@ -340,18 +345,7 @@ func TestKeySectionProfiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plug, err := card.Plug(addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(plug.Unplug)
-			var s *hardware.Session
-			for end := time.Now().Add(10 * time.Second); s == nil && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-				s, _ = hardware.Open(reader)
-			}
-			if s == nil {
-				t.Fatal("the software key did not appear")
-			}
+			_, s := plugAndOpen(t, card, addr, reader)
 			onKey := []*accounts.Account{testAccounts()[0], testAccounts()[2]} // the TOTP ones
 			for _, a := range onKey {
 				if _, err := s.Put(a, false); err != nil {
