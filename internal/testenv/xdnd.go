@@ -69,16 +69,24 @@ func DropURIs(target xproto.Window, uris []string, timeout time.Duration) error 
 	if err := send(position, uint32(src), 0, uint32(at.DstX)<<16|uint32(uint16(at.DstY)), 0, uint32(copyAction)); err != nil {
 		return err
 	}
-	events := make(chan xgb.Event, 16)
+	// Events until the connection closes (deferred above), or until this
+	// function has returned and nobody reads them.
+	events, done := make(chan xgb.Event, 16), make(chan struct{})
+	defer close(done)
 	go func() {
+		defer close(events)
 		for {
 			ev, err := x.WaitForEvent()
 			if ev == nil && err == nil {
-				close(events)
 				return
 			}
-			if ev != nil {
-				events <- ev
+			if ev == nil {
+				continue
+			}
+			select {
+			case events <- ev:
+			case <-done:
+				return
 			}
 		}
 	}()
