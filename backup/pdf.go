@@ -2,10 +2,8 @@ package backup
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/png"
 	"regexp"
@@ -18,6 +16,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"twofold/accounts"
+	"twofold/internal/pngfile"
 	"twofold/qrimage"
 	"twofold/scanner"
 )
@@ -228,30 +227,9 @@ func pdfImages(data []byte) ([]pdfImage, error) {
 }
 
 func (p pdfImage) decode(data []byte) (image.Image, error) {
-	img, err := png.Decode(bytes.NewReader(grayPNG(p.w, p.h, data[p.start:p.end])))
+	img, err := png.Decode(bytes.NewReader(pngfile.Assemble(p.w, p.h, 8, 0, data[p.start:p.end])))
 	if err != nil {
 		return nil, fmt.Errorf("a QR image of the PDF does not decode: %w", err)
 	}
 	return img, nil
-}
-
-// grayPNG wraps compressed greyscale image data in a PNG file.
-func grayPNG(w, h int, idat []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, body []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(body)))
-		crc := crc32.NewIEEE()
-		crc.Write([]byte(typ))
-		crc.Write(body)
-		b.WriteString(typ)
-		b.Write(body)
-		binary.Write(&b, binary.BigEndian, crc.Sum32())
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	chunk("IHDR", append(ihdr, 8, 0, 0, 0, 0)) // 8 bits, greyscale
-	chunk("IDAT", idat)
-	chunk("IEND", nil)
-	return b.Bytes()
 }

@@ -15,7 +15,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"net/url"
 	"strings"
 
@@ -24,6 +23,8 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"twofold/qrimage"
+
+	"twofold/internal/pngfile"
 )
 
 // Password opens the containers made here that can be opened at all.
@@ -155,24 +156,7 @@ func PNG(w, h, depth, colorType int) []byte {
 		z.Write(row)
 	}
 	z.Close()
-	var out bytes.Buffer
-	out.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&out, binary.BigEndian, uint32(len(data)))
-		c := crc32.NewIEEE()
-		c.Write([]byte(typ))
-		c.Write(data)
-		out.WriteString(typ)
-		out.Write(data)
-		binary.Write(&out, binary.BigEndian, c.Sum32())
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	ihdr = append(ihdr, byte(depth), byte(colorType), 0, 0, 0)
-	chunk("IHDR", ihdr)
-	chunk("IDAT", idat.Bytes())
-	chunk("IEND", nil)
-	return out.Bytes()
+	return pngfile.Assemble(w, h, depth, colorType, idat.Bytes())
 }
 
 // BadOTPAuth are malformed otpauth links that each carry Secret: an
