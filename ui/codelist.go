@@ -271,7 +271,6 @@ type row struct {
 	item      listItem
 	avatar    *canvas.Image // a circle with the initials (avatar.go)
 	line      *canvas.Image // the line under the row, in the separator colour
-	lineColor color.Color
 	avatarOf  avatarKey
 	keyIcon   *widget.Icon // in the avatar's place on a key's header
 	issuer    *widget.Label
@@ -336,6 +335,7 @@ func newRow(l *codeList) *row {
 			container.NewHBox(right, container.NewCenter(r.detailBtn)), container.NewVBox(r.issuer, r.name))
 	}
 	r.line = newImageObject()
+	r.line.Image = solid(theme.Color(theme.ColorNameSeparator))
 	r.line.SetMinSize(fyne.NewSize(1, theme.SeparatorThicknessSize()))
 	r.content = container.NewBorder(nil, r.line, nil, nil, r.content)
 	r.ExtendBaseWidget(r)
@@ -344,15 +344,18 @@ func newRow(l *codeList) *row {
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
+// Refresh follows a change of theme (Fyne refreshes every widget then;
+// nothing else refreshes a whole row): the line takes the new colour.
+func (r *row) Refresh() {
+	r.line.Image = solid(theme.Color(theme.ColorNameSeparator))
+	r.BaseWidget.Refresh()
+}
+
 // show fills the row for item it at time now. It runs for every
 // visible row once a second, so it only touches what changed: each
 // refresh costs a redraw.
 func (r *row) show(it listItem, now time.Time) {
 	r.item = it
-	if c := theme.Color(theme.ColorNameSeparator); c != r.lineColor { // theme-aware
-		r.lineColor, r.line.Image = c, solid(c)
-		r.line.Refresh()
-	}
 	if it.head != nil {
 		r.showHeader(it.head)
 		return

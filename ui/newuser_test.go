@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
@@ -50,11 +51,7 @@ func TestWelcome(t *testing.T) {
 // the form and the result dialog.
 func TestKeyFormKeyboard(t *testing.T) {
 	at := time.Unix(59, 0)
-	g, w := newTestGUI(t, &at)
-	fyne.DoAndWait(g.addManual)
-	form := w.Canvas().Overlays().Top()
-	entries := dialogEntries(form)
-	issuer, secret := entries[0], entries[2]
+	g, w, form, issuer, secret := openKeyForm(t, &at)
 	fyne.DoAndWait(func() {
 		test.Type(issuer, "Netim")
 		test.Type(secret, "JBSW Y3DP EHPK 3PX1")
@@ -71,7 +68,7 @@ func TestKeyFormKeyboard(t *testing.T) {
 	if len(msgs) != 1 || msgs[0] != want {
 		t.Errorf("messages %q, want only %q", msgs, want)
 	}
-	for _, e := range entries {
+	for _, e := range dialogEntries(form) {
 		if e.Validator != nil {
 			t.Error("an entry has a validator of its own, which shows a second state")
 		}
@@ -188,5 +185,25 @@ func TestWebAddress(t *testing.T) {
 		if got := webAddress(storage.NewFileURI(in)); got != want {
 			t.Errorf("%s: %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestRowLineFollowsTheme: the line under each row (an image, not the
+// list's separator) takes the theme's separator colour when the theme
+// changes, without any work in the per-second refresh.
+func TestRowLineFollowsTheme(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, _ := newTestGUI(t, &at, testAccounts()...)
+	for _, name := range []string{"light", "dark"} {
+		fyne.DoAndWait(func() { applyTheme(g.app, name) })
+		want := solid(g.app.Settings().Theme().Color(theme.ColorNameSeparator, g.app.Settings().ThemeVariant()))
+		waitFor(t, "the rows' lines in the "+name+" theme", func() bool {
+			for r := range g.main.list.bound {
+				if r.line.Image != want {
+					return false
+				}
+			}
+			return len(g.main.list.bound) > 0
+		})
 	}
 }
