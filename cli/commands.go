@@ -72,29 +72,32 @@ type codeEntry struct {
 	Remaining int    `json:"remaining"`
 }
 
-// atTime is the time --at names (a Unix time in seconds); with --ntp,
-// the time server's time (TWOFOLD_NTP_SERVER, or clockcheck's default),
-// for a computer whose clock is off; else now.
-func atTime(at string, ntp bool) (time.Time, error) {
+// codeClock is the clock codes are made for: the time --at names (a
+// Unix time in seconds); with --ntp, the time server's time
+// (TWOFOLD_NTP_SERVER, or clockcheck's default), for a computer whose
+// clock is off; else the computer's. The server is asked here, once,
+// before any vault or key is opened; the clock is read when the codes
+// are made (after a password prompt, say).
+func codeClock(at string, ntp bool) (func() time.Time, error) {
 	if ntp {
 		if at != "" {
-			return time.Time{}, usagef("give --at or --ntp, not both")
+			return nil, usagef("give --at or --ntp, not both")
 		}
 		server := cmp.Or(os.Getenv("TWOFOLD_NTP_SERVER"), clockcheck.DefaultServer)
 		off, err := clockcheck.Offset(server, 5*time.Second)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("--ntp: %w", err)
+			return nil, fmt.Errorf("--ntp: %w", err)
 		}
-		return time.Now().Add(off), nil
+		return func() time.Time { return time.Now().Add(off) }, nil
 	}
 	if at == "" {
-		return time.Now(), nil
+		return time.Now, nil
 	}
 	sec, err := strconv.ParseInt(at, 10, 64)
 	if err != nil || sec < 0 {
-		return time.Time{}, usagef("--at wants a Unix time in seconds, not %q", at)
+		return nil, usagef("--at wants a Unix time in seconds, not %q", at)
 	}
-	return time.Unix(sec, 0), nil
+	return func() time.Time { return time.Unix(sec, 0) }, nil
 }
 
 func runCode(s *session, args []string) error {
@@ -109,7 +112,7 @@ func runCode(s *session, args []string) error {
 	if len(pos) > 1 {
 		return usagef("code takes at most one QUERY")
 	}
-	now, err := atTime(*at, *ntp)
+	clock, err := codeClock(*at, *ntp)
 	if err != nil {
 		return err
 	}
@@ -118,6 +121,7 @@ func runCode(s *session, args []string) error {
 		return err
 	}
 	defer v.Close()
+	now := clock()
 	query := strings.Join(pos, "")
 	out := []codeEntry{}
 	for _, a := range v.Accounts {

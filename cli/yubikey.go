@@ -41,6 +41,11 @@ func runYubikey(s *session, args []string) error {
 	if sub == "info" {
 		return yubikeyInfo(s, *reader)
 	}
+	// --ntp asks its server before the key is held.
+	clock, err := codeClock(*at, *ntp)
+	if err != nil {
+		return err
+	}
 	k, err := s.openKey(*reader)
 	if err != nil {
 		return err
@@ -50,11 +55,7 @@ func runYubikey(s *session, args []string) error {
 	case "list":
 		return yubikeyList(s, k, *asJSON)
 	case "code":
-		now, err := atTime(*at, *ntp)
-		if err != nil {
-			return err
-		}
-		return yubikeyCode(s, k, pos, now, *asJSON)
+		return yubikeyCode(s, k, pos, clock(), *asJSON)
 	case "add":
 		if len(pos) != 1 {
 			return usagef("yubikey add wants one otpauth URI ('-' reads it from stdin)")
