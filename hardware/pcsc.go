@@ -270,7 +270,8 @@ func names(keys []Key) string {
 
 // Watch calls changed with the plugged-in keys at the start and each
 // time a key or reader comes or goes, until ctx ends. It waits on
-// SCardGetStatusChange, so an idle watch costs nothing. When the
+// SCardGetStatusChange, without a time limit once a change has settled,
+// so an idle watch costs nothing. When the
 // smart-card service stops (or is not running yet), the keys are gone
 // (changed(nil)) and Watch looks for the service again, at growing
 // intervals up to ServiceRetry, until it is back.
@@ -305,6 +306,10 @@ func Watch(ctx context.Context, which string, changed func([]Key)) error {
 	}
 	return nil
 }
+
+// watchIdle, when set (by tests), is called each time Watch starts a
+// wait without a time limit.
+var watchIdle func()
 
 // ServiceRetry is the longest wait between looks for a smart-card
 // service that is not running.
@@ -347,6 +352,10 @@ func watchService(ctx context.Context, which string, report func([]Key)) error {
 		for i := range states {
 			states[i].CurrentState = states[i].EventState &^ scard.StateChanged
 		}
+		// A service that signals readers coming and going (pcsc-lite and
+		// Windows do) lets an idle watch sleep until something changes;
+		// one that does not is asked again every 2 s.
+		pnpSignals := states[0].EventState&scard.StateUnknown == 0
 		// Keys are selected only when something changed: selecting an
 		// application on a key disturbs another program's session on it.
 		if rescan {
@@ -356,7 +365,14 @@ func watchService(ctx context.Context, which string, report func([]Key)) error {
 			}
 			report(keys)
 		}
-		err = sc.GetStatusChange(states, 2*time.Second)
+		wait := 2 * time.Second
+		if settle <= 0 && pnpSignals {
+			wait = -1 // no time limit: an idle watch makes no requests
+			if watchIdle != nil {
+				watchIdle()
+			}
+		}
+		err = sc.GetStatusChange(states, wait)
 		if errors.Is(err, scard.ErrCancelled) {
 			return nil
 		}
@@ -365,7 +381,7 @@ func watchService(ctx context.Context, which string, report func([]Key)) error {
 		}
 		// A card just inserted may not answer yet: look again at the next
 		// two quiet moments after any change (and after the start).
-		if !errors.Is(err, scard.ErrTimeout) {
+		if err == nil && cardsChanged(states) {
 			rescan, settle = true, 2
 		} else {
 			rescan = settle > 0
@@ -373,4 +389,22 @@ func watchService(ctx context.Context, which string, report func([]Key)) error {
 		}
 	}
 	return nil
+}
+
+// cardStates are the reader state bits that say which card is there:
+// present or not, answering or not, and the count of insertions and
+// removals (the high 16 bits). A reader's use by a program (ours
+// included: each look at the keys connects) is not a change of keys.
+const cardStates = scard.StatePresent | scard.StateEmpty | scard.StateMute | scard.StateUnavailable |
+	scard.StateUnknown | scard.StateIgnore | 0xFFFF0000
+
+// cardsChanged tells whether a status change that SCardGetStatusChange
+// reported is a change of cards or readers, not only of use.
+func cardsChanged(states []scard.ReaderState) bool {
+	for _, st := range states {
+		if st.EventState&cardStates != st.CurrentState&cardStates {
+			return true
+		}
+	}
+	return false
 }

@@ -23,7 +23,7 @@ import (
 // TestPcscdRestart stops the machine's pcscd and starts it again, so it
 // runs alone, in its own stage of scripts/test.sh (built with the
 // pcscdrestart tag, as root): an operation under way when pcscd dies
-// says so in one sentence, and Watch drops the key, then finds it again
+// says so in one sentence, and Watch, idle, drops the key, then finds it again
 // once pcscd is back, without being restarted itself.
 func TestPcscdRestart(t *testing.T) {
 	addr, reader := testenv.VPCD(t, 0)
@@ -32,6 +32,14 @@ func TestPcscdRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	seen := make(chan []hardware.Key, 64)
+	idle := make(chan struct{}, 1)
+	hardware.SetWatchIdle(func() {
+		select {
+		case idle <- struct{}{}:
+		default:
+		}
+	})
+	defer hardware.SetWatchIdle(nil)
 	go hardware.Watch(ctx, reader, func(k []hardware.Key) { seen <- k })
 	waitFor := func(want bool, what string) {
 		t.Helper()
@@ -55,6 +63,15 @@ func TestPcscdRestart(t *testing.T) {
 	defer plug.Unplug()
 	waitFor(true, "plugged in")
 
+	// pcscd dies while the watch waits without a time limit (its idle
+	// state once the key has settled): the watch must still notice. Our
+	// own session on the key is a change of use, not of keys: the watch
+	// stays idle.
+	select {
+	case <-idle:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Watch never settled into its idle wait")
+	}
 	s, err := hardware.Open(reader)
 	if err != nil {
 		t.Fatal(err)

@@ -9,4 +9,4 @@ need_go
 need_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 . scripts/services.sh
 start_services >/dev/null
-go run ./bench/guibench "$@"
+go run ./bench/guibench -tags "$GO_TAGS" "$@"

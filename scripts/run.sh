@@ -8,5 +8,5 @@ need_go
 need_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" dbus gnome-keyring
 mkdir -p bin
 echo "Building Twofold (the first build compiles the GUI toolkit's C code and takes a few minutes)..."
-go build -o bin/twofold .
+go build -tags "$GO_TAGS" -o bin/twofold .
 exec bin/twofold "$@"

@@ -16,7 +16,7 @@ start_services >/dev/null
 work=$(mktemp -d)
 trap '{ [ -n "${app:-}" ] && kill "$app"; [ -n "${demo:-}" ] && kill "$demo"; } 2>/dev/null; stop_services; rm -rf "$work"' EXIT
 
-go build -o "$work/twofold" .
+go build -tags "$GO_TAGS" -o "$work/twofold" .
 go build -o "$work/demo" ./hardware/cardsim/demo
 export TWOFOLD_VAULT="$work/vault.twofold"
 printf 'correct horse battery staple\n' >"$work/pw"

@@ -14,7 +14,7 @@
 // It needs an X display and an unlocked Secret Service (the vault's key
 // goes to the keyring): scripts/bench-gui.sh starts both and runs it.
 //
-//	go run ./bench/guibench [-accounts 500] [-idle 60s] [-starts 9] [-bin path/to/twofold]
+//	go run ./bench/guibench [-accounts 500] [-idle 60s] [-starts 9] [-bin path/to/twofold] [-tags no_emoji]
 package main
 
 import (
@@ -41,6 +41,7 @@ func main() {
 	idle := flag.Duration("idle", 60*time.Second, "idle measuring time")
 	starts := flag.Int("starts", 9, "start-ups to time, per app")
 	bin := flag.String("bin", "", "a twofold binary to measure instead of building this tree")
+	tags := flag.String("tags", "no_emoji", "build tags of Twofold, as users get it (scripts/lib.sh GO_TAGS)")
 	flag.Parse()
 
 	work, err := os.MkdirTemp("", "guibench")
@@ -50,9 +51,9 @@ func main() {
 	if *bin != "" {
 		twofold = *bin
 	} else {
-		build(twofold, ".")
+		build(twofold, ".", *tags)
 	}
-	build(blank, "./bench/guibench/blank")
+	build(blank, "./bench/guibench/blank", "")
 
 	vault := filepath.Join(work, "vault.twofold")
 	seed(twofold, vault, *n)
@@ -112,8 +113,8 @@ func check(err error) {
 	}
 }
 
-func build(out, pkg string) {
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+func build(out, pkg, tags string) {
+	cmd := exec.Command("go", "build", "-tags", tags, "-o", out, pkg)
 	cmd.Stderr = os.Stderr
 	check(cmd.Run())
 }
