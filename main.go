@@ -3,8 +3,20 @@
 package main
 
 import (
+	_ "embed"
+
 	"twofold/cli"
+	"twofold/internal/buildinfo"
 	"twofold/ui"
 )
 
-func main() { cli.Main(ui.Run) }
+// fyneApp holds the version and build number (FyneApp.toml is also what
+// Fyne's packaging tool reads).
+//
+//go:embed FyneApp.toml
+var fyneApp []byte
+
+func main() {
+	buildinfo.Load(fyneApp)
+	cli.Main(ui.Run)
+}

@@ -388,3 +388,25 @@ func TestTerminal(t *testing.T) {
 		t.Errorf("list --json changed the label: %+v, want %q %q", list, want.Issuer, want.Name)
 	}
 }
+
+// TestVersion: the built binary reports FyneApp.toml's version and build,
+// the one place they are written.
+func TestVersion(t *testing.T) {
+	toml, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`Version = "([^"]+)"\s+Build = (\d+)`).FindStringSubmatch(string(toml))
+	if m == nil {
+		t.Fatal("FyneApp.toml has no Version and Build")
+	}
+	cmd := exec.Command(buildBinary(t), "--version")
+	cmd.Env = append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(t.TempDir(), "v.twofold"))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("twofold --version: %v", err)
+	}
+	if want := fmt.Sprintf("Twofold %s (build %s", m[1], m[2]); !strings.HasPrefix(string(out), want) {
+		t.Errorf("twofold --version says %q, want it to start with %q", out, want)
+	}
+}

@@ -63,6 +63,7 @@ const usage = `Usage:
                  password set|clear|reset [--force]    [--reader SERIAL|READER]
                                          accounts computed on a YubiKey (its OATH password: --password-file)
   twofold vault info
+  twofold version                        version, licence and where the vault is (also --version)
   twofold vault protect --password|--keyring
   twofold vault unprotect --password|--keyring
 Global: --vault PATH (or TWOFOLD_VAULT), --password-file F ("-" = stdin)
@@ -83,6 +84,7 @@ var commands = map[string]command{
 	"export":  {runExport},
 	"import":  {runImport},
 	"yubikey": {runYubikey},
+	"version": {runVersion},
 }
 
 // Run runs one command line (without the program name).
@@ -92,15 +94,19 @@ func Run(args []string, env Env) int {
 	s.env.Stdout = &escaper{w: env.Stdout}
 	s.env.Stderr = &escaper{w: env.Stderr}
 	global := s.flags("twofold")
+	global.BoolVar(&s.showVersion, "version", false, "print the version and exit")
 	rest, err := parseUntilCommand(global, args)
 	if err != nil {
 		return s.fail(err)
 	}
-	if len(rest) == 0 {
+	if len(rest) == 0 && !s.showVersion {
 		if env.GUI == nil {
 			return s.fail(usagef("no command given"))
 		}
 		return env.GUI(s.vaultFlag)
+	}
+	if s.showVersion {
+		rest = []string{"version"} // --version wins over a command
 	}
 	name := rest[0]
 	switch name {

@@ -14,6 +14,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/clockcheck"
+	"twofold/internal/buildinfo"
 )
 
 type listEntry struct {
@@ -382,4 +383,27 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// runVersion says which Twofold this is, under which licence, and which
+// vault it would open (creating nothing).
+func runVersion(s *session, args []string) error {
+	rest, err := parse(s.flags("version"), args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("version takes no arguments")
+	}
+	fmt.Fprintf(s.env.Stdout, "Twofold %s\nLicence: %s\n", buildinfo.Current(), buildinfo.Licence)
+	p, err := s.vaultPath()
+	if err != nil {
+		return err
+	}
+	state := "not created yet"
+	if _, err := os.Stat(p); err == nil {
+		state = "exists"
+	}
+	fmt.Fprintf(s.env.Stdout, "Vault: %s (%s)\n", p, state)
+	return nil
 }

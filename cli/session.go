@@ -20,6 +20,7 @@ type session struct {
 	jsonOut      io.Writer // the raw standard output, for JSON
 	rawStderr    io.Writer // the raw standard error, for progress on a terminal
 	weakPassword bool      // --weak-password: accept a short new password
+	showVersion  bool      // --version: the version command
 	vaultFlag    string
 	passwordFile string
 	path         string // resolved vault path, once known

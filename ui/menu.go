@@ -83,7 +83,9 @@ func (g *gui) menu() *fyne.MainMenu {
 	imp := fyne.NewMenuItem("Import a backup or another app's export…", g.showImport)
 	imp.Shortcut = ctrlShift(fyne.KeyI)
 	transfer := fyne.NewMenuItem("Transfer to a phone…", g.showTransfer)
-	return fyne.NewMainMenu(fyne.NewMenu("Add", g.addActions()...), view, fyne.NewMenu("Backup", exp, imp, transfer))
+	about := fyne.NewMenuItem("About Twofold", g.showAbout)
+	return fyne.NewMainMenu(fyne.NewMenu("Add", g.addActions()...), view, fyne.NewMenu("Backup", exp, imp, transfer),
+		fyne.NewMenu("Help", about))
 }
 
 // showAddMenu pops the add actions up under the Add button.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/buildinfo"
 )
 
 // TestWelcome: an empty vault shows a welcome in the list's place, with
@@ -205,5 +206,20 @@ func TestRowLineFollowsTheme(t *testing.T) {
 			}
 			return len(g.main.list.bound) > 0
 		})
+	}
+}
+
+// TestAbout: the About dialog names the version, the licence and the
+// vault's file.
+func TestAbout(t *testing.T) {
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at)
+	fyne.DoAndWait(g.showAbout)
+	var got map[string]*widget.Label
+	fyne.DoAndWait(func() { got = labels(w.Canvas().Overlays().Top()) })
+	for _, want := range []string{"Version " + buildinfo.Current().String(), "Licence: Apache-2.0", g.path} {
+		if got[want] == nil {
+			t.Errorf("the About dialog lacks %q among %s", want, keys(got))
+		}
 	}
 }

@@ -1,0 +1,78 @@
+// Package buildinfo says which Twofold this is: the version and build
+// number kept in FyneApp.toml (the one place they are written; package
+// main embeds the file and calls Load) and the commit Go recorded at
+// build time.
+package buildinfo
+
+import (
+	"fmt"
+	"regexp"
+	"runtime/debug"
+)
+
+// Licence is Twofold's licence, as an SPDX identifier (LICENSE holds
+// the text).
+const Licence = "Apache-2.0"
+
+// Info is one build's identity.
+type Info struct {
+	Version string // "0.1.0"; "devel" when FyneApp.toml was not loaded
+	Build   string // FyneApp.toml's build number, "" if none
+	Commit  string // the first 12 hex digits of the commit, "" if unknown
+	Dirty   bool   // built from a tree with uncommitted changes
+}
+
+var current = Info{Version: "devel"}
+
+var (
+	versionLine = regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`)
+	buildLine   = regexp.MustCompile(`(?m)^\s*Build\s*=\s*(\d+)`)
+)
+
+// Load reads the version and build number from FyneApp.toml's text and
+// the commit from the binary's build information.
+func Load(fyneAppTOML []byte) {
+	if m := versionLine.FindSubmatch(fyneAppTOML); m != nil {
+		current.Version = string(m[1])
+	}
+	if m := buildLine.FindSubmatch(fyneAppTOML); m != nil {
+		current.Build = string(m[1])
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				current.Commit = s.Value[:min(12, len(s.Value))]
+			case "vcs.modified":
+				current.Dirty = s.Value == "true"
+			}
+		}
+	}
+}
+
+// Current is this build's identity.
+func Current() Info { return current }
+
+// String is the version as `twofold --version` prints it, e.g.
+// "0.1.0 (build 1, commit 1ab35a5c0d2e)".
+func (i Info) String() string {
+	s := i.Version
+	var extra []any
+	format := ""
+	if i.Build != "" {
+		format += ", build %s"
+		extra = append(extra, i.Build)
+	}
+	if i.Commit != "" {
+		format += ", commit %s"
+		c := i.Commit
+		if i.Dirty {
+			c += " with local changes"
+		}
+		extra = append(extra, c)
+	}
+	if format == "" {
+		return s
+	}
+	return s + " (" + fmt.Sprintf(format[2:], extra...) + ")"
+}
