@@ -17,9 +17,10 @@ import (
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	// GUI opens the app on the given vault path ("" = default); nil means
-	// this build has none.
-	GUI func(vaultPath string) int
+	// GUI opens the app on the given vault path ("" = default), in the
+	// system tray only (no window) if inTray; nil means this build has
+	// none.
+	GUI func(vaultPath string, inTray bool) int
 }
 
 // errQuiet fails a command whose errors were already printed.
@@ -42,7 +43,7 @@ func usagef(format string, args ...any) error {
 }
 
 const usage = `Usage:
-  twofold                                open the app
+  twofold [--in-tray]                    open the app (--in-tray: in the system tray, no window)
   twofold list [--json]                  list accounts (never secrets)
   twofold code [QUERY] [--at UNIX | --ntp] [--json]
   twofold next QUERY                     advance an HOTP counter, print the new code
@@ -95,6 +96,7 @@ func Run(args []string, env Env) int {
 	s.env.Stderr = &escaper{w: env.Stderr}
 	global := s.flags("twofold")
 	global.BoolVar(&s.showVersion, "version", false, "print the version and exit")
+	inTray := global.Bool("in-tray", false, "open the app in the system tray, without its window (as at login)")
 	rest, err := parseUntilCommand(global, args)
 	if err != nil {
 		return s.fail(err)
@@ -103,7 +105,7 @@ func Run(args []string, env Env) int {
 		if env.GUI == nil {
 			return s.fail(usagef("no command given"))
 		}
-		return env.GUI(s.vaultFlag)
+		return env.GUI(s.vaultFlag, *inTray)
 	}
 	if s.showVersion {
 		rest = []string{"version"} // --version wins over a command
@@ -179,7 +181,7 @@ func (s *session) fail(err error) int {
 func stdio() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
 
 // Main runs the CLI on the process's arguments and exits.
-func Main(gui func(string) int) {
+func Main(gui func(vaultPath string, inTray bool) int) {
 	env := stdio()
 	env.GUI = gui
 	os.Exit(Run(os.Args[1:], env))

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package hardware_test
 
 import (

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package hardware
 
 // SetWatchIdle sets the hook Watch calls when it starts waiting without

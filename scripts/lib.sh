@@ -51,6 +51,9 @@ BUILD_PACKAGES=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libpcsclite-dev)
 # What running it needs on a bare machine (GL drivers, the keyring).
 RUN_PACKAGES=(libgl1-mesa-dri ca-certificates libpcsclite1)
+# What scripts/package.sh builds packages with (Windows: cross-built
+# with MinGW-w64, cgo on).
+PACKAGE_PACKAGES=(gcc-mingw-w64-x86-64 dpkg-dev zip xz-utils file)
 # What the tests run against.
 TEST_PACKAGES=(xvfb xauth x11-utils xdotool xclip dbus gnome-keyring libsecret-tools oathtool imagemagick poppler-utils
 	pcscd vsmartcard-vpcd pcsc-tools yubikey-manager)

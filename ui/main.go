@@ -82,7 +82,7 @@ func newMainView(g *gui) *mainView {
 	m.listBox = container.NewStack(m.list.widget, m.welcome)
 	m.content = container.NewBorder(container.NewPadded(top), m.status, nil, nil, m.listBox)
 	m.refilter()
-	go m.list.tick(m.stopCh, func() bool { return minimized(g.win) })
+	go m.list.tick(m.stopCh, func() bool { return g.hidden || minimized(g.win) })
 	m.watchKeys()
 	return m
 }
@@ -125,6 +125,7 @@ func (m *mainView) refilter() {
 	}
 	accounts.Sort(shown, m.g.settings.order)
 	m.list.set(shown, m.keyItems(query))
+	m.g.refreshTray() // pins or accounts may have changed
 	if len(m.accounts()) == 0 && len(m.keys) == 0 {
 		m.welcome.Show()
 		m.list.widget.Hide()

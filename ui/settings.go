@@ -15,6 +15,8 @@ import (
 
 	"twofold/accounts"
 	"twofold/clockcheck"
+	"twofold/internal/autostart"
+	"twofold/internal/trayhost"
 )
 
 // Preference keys. Fyne's Preferences is a plain JSON file: settings
@@ -31,6 +33,8 @@ const (
 	prefWidth     = "windowWidth"
 	prefHeight    = "windowHeight"
 	prefOrder     = "sortOrder"
+	prefTray      = "systemTray"
+	prefTrayKeep  = "keepRunningInTray"
 )
 
 // settings are the user's choices, read from Fyne's preferences.
@@ -45,6 +49,9 @@ type settings struct {
 	correct bool
 	compact bool // one-line rows
 	order   accounts.Order
+	// tray: the tray icon with pinned codes; trayKeep: closing the
+	// window hides it there instead of quitting.
+	tray, trayKeep bool
 }
 
 func loadSettings(p fyne.Preferences) settings {
@@ -58,6 +65,8 @@ func loadSettings(p fyne.Preferences) settings {
 		correct:   p.Bool(prefCorrect),
 		compact:   p.Bool(prefCompact),
 		order:     accounts.Order(p.StringWithFallback(prefOrder, string(accounts.ByIssuer))),
+		tray:      p.Bool(prefTray),
+		trayKeep:  p.BoolWithFallback(prefTrayKeep, true),
 	}
 	// TWOFOLD_NTP_SERVER overrides the server (tests, closed networks).
 	if env := os.Getenv("TWOFOLD_NTP_SERVER"); env != "" {
@@ -76,6 +85,8 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetBool(prefCorrect, s.correct)
 	p.SetBool(prefCompact, s.compact)
 	p.SetString(prefOrder, string(s.order))
+	p.SetBool(prefTray, s.tray)
+	p.SetBool(prefTrayKeep, s.trayKeep)
 }
 
 func applyTheme(a fyne.App, name string) {
@@ -144,6 +155,52 @@ func (g *gui) showSettings() {
 	server.OnSubmitted = func(v string) { s.ntpServer = v; apply(); g.checkClock() }
 	server.OnChanged = func(v string) { s.ntpServer = v; apply() }
 
+	trayNote := widget.NewLabel("")
+	trayNote.Wrapping = fyne.TextWrapWord
+	login := widget.NewCheck("Start Twofold when I log in", nil)
+	if on, err := autostart.Enabled(); err == nil {
+		login.SetChecked(on)
+	}
+	login.OnChanged = func(on bool) {
+		if err := g.setStartAtLogin(on); err != nil {
+			trayNote.SetText(sentence(err))
+			login.SetChecked(!on)
+		}
+	}
+	trayKeep := widget.NewCheck("Keep running in the tray when the window closes", func(b bool) {
+		s.trayKeep = b
+		apply()
+		if login.Checked { // the log-in entry starts in the tray or not
+			g.setStartAtLogin(true)
+		}
+	})
+	trayKeep.SetChecked(s.trayKeep)
+	tray := widget.NewCheck("Show pinned codes in the system tray", func(b bool) {
+		s.tray = b
+		apply()
+		switch {
+		case b && !trayhost.Present():
+			trayNote.SetText("No system tray was found on this desktop, so closing the window still quits.")
+		case !b && g.trayOn:
+			trayNote.SetText("The tray icon goes away the next time Twofold starts.")
+		default:
+			trayNote.SetText("")
+		}
+		if b {
+			g.startTray()
+			trayKeep.Enable()
+		} else {
+			trayKeep.Disable()
+		}
+		if login.Checked {
+			g.setStartAtLogin(true)
+		}
+	})
+	tray.SetChecked(s.tray)
+	if !s.tray {
+		trayKeep.Disable()
+	}
+
 	path := widget.NewLabel(g.path)
 	path.Wrapping = fyne.TextWrapBreak
 	copyPath := widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() { g.app.Clipboard().SetContent(g.path) })
@@ -163,6 +220,7 @@ func (g *gui) showSettings() {
 		widget.NewFormItem("Theme", th),
 		widget.NewFormItem("", ntpOn),
 		widget.NewFormItem("Time server", server),
+		widget.NewFormItem("", container.NewVBox(tray, trayKeep, login, trayNote)),
 		widget.NewFormItem("Vault", container.NewVBox(path, copyPath)),
 		widget.NewFormItem("Protection", container.NewVBox(protection, password)),
 	)

@@ -20,6 +20,7 @@ import (
 	"twofold/accounts"
 	"twofold/assets"
 	"twofold/internal/instance"
+	"twofold/internal/trayhost"
 )
 
 // AppID is Fyne's application ID (also in FyneApp.toml).
@@ -27,7 +28,7 @@ const AppID = "app.twofold.Twofold"
 
 // Run opens the main window on the vault at path ("" = the default) and
 // returns the exit status when the window closes.
-func Run(path string) int {
+func Run(path string, inTray bool) int {
 	// A second start on the same vault brings the first window forward.
 	var sock string
 	if p, err := accounts.VaultPath(path); err == nil && p != "" {
@@ -48,14 +49,22 @@ func Run(path string) int {
 	g := newGUI(a, w, path, time.Now)
 	g.start()
 	if sock != "" {
-		if stop, err := instance.Listen(sock, func() { do(func() { w.Show(); w.RequestFocus() }) }); err == nil {
+		if stop, err := instance.Listen(sock, func() { do(g.showWindow) }); err == nil {
 			defer stop()
 		}
 	}
 	w.SetOnClosed(g.close)
+	w.SetCloseIntercept(g.closeWindow)
+	g.startTray()
 	// Start-up (parsing fonts, the vault) leaves garbage the runtime
 	// would keep for a while; hand it back once the window is up.
 	time.AfterFunc(2*time.Second, debug.FreeOSMemory)
+	// In the tray only if it can be brought back from there.
+	if inTray && g.trayOn && trayhost.Present() {
+		g.hidden = true
+		a.Run()
+		return 0
+	}
 	w.ShowAndRun()
 	return 0
 }
@@ -77,10 +86,15 @@ type gui struct {
 	// correction is added to the clock's time for codes while the user
 	// has chosen the corrected time (nanoseconds; read by g.now).
 	correction atomic.Int64
+
+	explicitPath string // --vault as given, for the log-in entry
+	trayOn       bool   // the tray icon is up (tray.go)
+	traySig      string // what the tray's menu shows, to skip same rebuilds
+	hidden       bool   // the window is hidden to the tray
 }
 
 func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time) *gui {
-	g := &gui{app: a, win: w, settings: loadSettings(a.Preferences())}
+	g := &gui{app: a, win: w, settings: loadSettings(a.Preferences()), explicitPath: explicitPath}
 	g.now = func() time.Time { return now().Add(time.Duration(g.correction.Load())) }
 	g.path, _ = accounts.VaultPath(explicitPath)
 	applyTheme(a, g.settings.theme)

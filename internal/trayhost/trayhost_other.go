@@ -1,0 +1,5 @@
+//go:build !linux && !freebsd && !openbsd && !netbsd
+
+package trayhost
+
+func present() bool { return true }
