@@ -111,7 +111,7 @@ windows() {
 	echo "== Windows: twofold.exe (the app) and twofold.com (the command line)"
 	# The .exe is a GUI program (no console window when started from the
 	# menu), with its icon and version from FyneApp.toml; the .com is the
-	# same code as a console program, which cmd and PowerShell pick for
+	# same program as a console one, which cmd and PowerShell pick for
 	# "twofold ARGS" before the .exe (PATHEXT lists .COM first), so the
 	# shell waits for it and its output and prompts reach the console.
 	export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
@@ -119,8 +119,20 @@ windows() {
 	local dir="$work/win/twofold-$version"
 	mkdir -p "$dir"
 	mv Twofold.exe "$dir/twofold.exe"
-	go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$dir/twofold.com" . # fyne's flags: its build's cache
 	unset CGO_ENABLED GOOS GOARCH CC
+	# The .com is the .exe with its PE subsystem set to console (3): what
+	# Microsoft's editbin /SUBSYSTEM:CONSOLE does, and no second build.
+	# The field is 68 bytes into the optional header, which follows the
+	# "PE\0\0" signature at e_lfanew (offset 0x3c) and the 20-byte COFF
+	# header; PE checksums are not checked for programs.
+	cp "$dir/twofold.exe" "$dir/twofold.com"
+	local pe
+	pe=$(od -An -t u4 -j 60 -N 4 "$dir/twofold.com" | tr -d ' ')
+	printf '\x03\x00' | dd of="$dir/twofold.com" bs=1 seek=$((pe + 4 + 20 + 68)) conv=notrunc status=none
+	file "$dir/twofold.com" | grep -q 'PE32+ executable (console)' || {
+		echo "scripts/package.sh: twofold.com did not become a console program: $(file "$dir/twofold.com")" >&2
+		exit 1
+	}
 	cp LICENSE "$dir/LICENSE.txt"
 	local zip="$PWD/dist/twofold-$version-windows-amd64.zip"
 	rm -f "$zip"

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs Twofold's Windows build (the zip scripts/package.sh windows makes)
+# under Wine on an X display (DISPLAY; scripts/test.sh starts Xvfb):
+#   - the command line (twofold.com): --version; a vault in Windows'
+#     Credential Manager (Wine implements it) and one with a password;
+#     add; code --json --at T equal to oathtool's codes; export of an
+#     encrypted backup and its import into a new vault
+#   - the app (twofold.exe): its window opens and draws; a screenshot of
+#     it is left in dist/windows-under-wine.png
+# Wine 8 lacks bcryptprimitives.dll, whose ProcessPrng Go's runtime
+# needs: a stand-in (scripts/wine/bcryptprimitives.c) is built into the
+# test's own Wine prefix. It is never shipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+need_packages wine64 gcc-mingw-w64-x86-64 oathtool unzip imagemagick x11-utils
+[ -n "${DISPLAY:-}" ] || { echo "scripts/wine-test.sh: needs an X display (DISPLAY)" >&2; exit 1; }
+
+zip=$(ls -t dist/twofold-*-windows-amd64.zip 2>/dev/null | head -1)
+[ -n "$zip" ] || { echo "scripts/wine-test.sh: no dist/twofold-*-windows-amd64.zip: run scripts/package.sh windows first" >&2; exit 1; }
+work=$(mktemp -d)
+app_pid=
+trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; WINEPREFIX="$work/prefix" /usr/lib/wine/wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
+unzip -q "$zip" -d "$work"
+dir=$(echo "$work"/twofold-*)
+
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+wine=/usr/lib/wine/wine64
+fail() { echo "wine-test: $*" >&2; exit 1; }
+
+echo "== Wine prefix"
+start=$SECONDS
+"$wine" wineboot -i >/dev/null 2>&1
+x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+	scripts/wine/bcryptprimitives.c -ladvapi32
+echo "prefix ready in $((SECONDS - start)) s"
+
+tf() { "$wine" "$dir/twofold.com" "$@" 2>"$work/stderr" | tr -d '\r'; }
+
+echo "== command line"
+out=$(tf --version)
+version=${out%%$'\n'*}
+[[ $version == "Twofold "* ]] || fail "--version printed: $version"
+echo "$version"
+file "$dir/twofold.exe" | grep -q 'PE32+ executable (GUI) x86-64' || fail "twofold.exe is not a 64-bit GUI program: $(file "$dir/twofold.exe")"
+file "$dir/twofold.com" | grep -q 'PE32+ executable (console) x86-64' || fail "twofold.com is not a 64-bit console program: $(file "$dir/twofold.com")"
+x86_64-w64-mingw32-objdump -p "$dir/twofold.exe" | grep -q 'Icon' ||
+	[ "$(x86_64-w64-mingw32-objdump -h "$dir/twofold.exe" | grep -c '\.rsrc')" -gt 0 ] || fail "twofold.exe has no resources (icon, version)"
+
+# The fixtures' accounts: three TOTP, three HOTP (Steam has no oathtool mode).
+grep -v '^otpauth://steam' accounts/testdata/plain.txt >"$work/plain.txt"
+at=1234567890
+check_codes() { # check_codes VAULT [--password-file F]
+	local json
+	json=$(tf --vault "$@" code --json --at "$at")
+	while read -r uri; do
+		local issuer secret alg digits period counter want got
+		issuer=$(sed -E 's/.*[?&]issuer=([^&]*).*/\1/; s/\+/ /g' <<<"$uri")
+		secret=$(sed -E 's/.*[?&]secret=([^&]*).*/\1/' <<<"$uri")
+		alg=$(sed -E 's/.*[?&]algorithm=([^&]*).*/\1/' <<<"$uri")
+		digits=$(sed -E 's/.*[?&]digits=([^&]*).*/\1/' <<<"$uri")
+		case $uri in
+		otpauth://totp/*)
+			period=$(sed -E 's/.*[?&]period=([^&]*).*/\1/' <<<"$uri")
+			want=$(oathtool --totp="$alg" -b -d "$digits" -s "${period}s" -N "@$at" "$secret") ;;
+		*)
+			counter=$(sed -E 's/.*[?&]counter=([^&]*).*/\1/' <<<"$uri")
+			want=$(oathtool --hotp -b -d "$digits" -c "$counter" "$secret")
+			[ "$alg" = SHA1 ] || continue ;; # oathtool's HOTP is SHA-1 only
+		esac
+		got=$(/usr/bin/python3 -c 'import json,sys; print(next(e["code"] for e in json.load(sys.stdin) if e["issuer"]==sys.argv[1]))' "$issuer" <<<"$json")
+		[ "$got" = "$want" ] || fail "$issuer at $at: twofold.com under Wine says $got, oathtool $want"
+	done <"$work/plain.txt"
+}
+
+# Windows' Credential Manager holds the vault's key (what a Windows user
+# gets by default).
+tf --vault 'C:\cred.twofold' add - <"$work/plain.txt" >/dev/null || fail "add to a Credential Manager vault: $(cat "$work/stderr")"
+grep -q 'kept in the OS keyring' "$work/stderr" || fail "the new vault's key is not in Credential Manager: $(cat "$work/stderr")"
+check_codes 'C:\cred.twofold'
+echo "Credential Manager vault: codes equal oathtool's"
+
+# A password vault, then an encrypted backup of it imported into a third.
+printf 'correct horse battery staple' >"$work/pw"
+tf --vault 'C:\cred.twofold' --password-file "$work/pw" vault protect --password >/dev/null || fail "vault protect --password: $(cat "$work/stderr")"
+tf --vault 'C:\cred.twofold' --password-file "$work/pw" vault unprotect --keyring >/dev/null || fail "vault unprotect --keyring: $(cat "$work/stderr")"
+tf --vault 'C:\cred.twofold' vault info | grep -qi 'password' || fail "vault info does not name the password slot"
+check_codes 'C:\cred.twofold' --password-file "$work/pw"
+echo "password vault: codes equal oathtool's"
+tf --vault 'C:\cred.twofold' --password-file "$work/pw" export --format twofold --encrypt --out 'C:\backup.twofold' >/dev/null ||
+	fail "export: $(cat "$work/stderr")"
+tf --vault 'C:\restored.twofold' --password-file "$work/pw" import 'C:\backup.twofold' >/dev/null || fail "import: $(cat "$work/stderr")"
+check_codes 'C:\restored.twofold' --password-file "$work/pw"
+echo "backup exported and imported: codes equal oathtool's"
+start=$SECONDS
+for _ in 1 2 3; do tf --vault 'C:\restored.twofold' --password-file "$work/pw" code --at "$at" >/dev/null; done
+echo "code under Wine: $(((SECONDS - start) * 1000 / 3)) ms a run (3 runs)"
+
+echo "== the app"
+printf 'correct horse battery staple' | "$wine" "$dir/twofold.exe" --vault 'C:\restored.twofold' >/dev/null 2>&1 &
+app_pid=$!
+for _ in $(seq 600); do
+	xwininfo -root -tree 2>/dev/null | grep -q '"Twofold"' && break
+	kill -0 "$app_pid" 2>/dev/null || fail "twofold.exe exited before showing a window"
+	sleep 0.1
+done
+xwininfo -root -tree | grep -q '"Twofold"' || fail "no Twofold window after 60 s"
+shot=dist/windows-under-wine.png
+for _ in $(seq 300); do
+	import -window root "$work/shot.png" 2>/dev/null || true
+	[ "$(convert "$work/shot.png" -format '%k' info: 2>/dev/null || echo 0)" -ge 20 ] && break
+	sleep 0.2
+done
+colours=$(convert "$work/shot.png" -format '%k' info:)
+[ "$colours" -ge 20 ] || fail "the window drew nothing ($colours colours)"
+cp "$work/shot.png" "$shot"
+echo "window drawn ($colours colours): $shot"
+echo "== Windows build under Wine: all passed"
