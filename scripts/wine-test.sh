@@ -80,24 +80,31 @@ grep -q 'kept in the OS keyring' "$work/stderr" || fail "the new vault's key is 
 check_codes 'C:\cred.twofold'
 echo "Credential Manager vault: codes equal oathtool's"
 
-# A password vault, then an encrypted backup of it imported into a third.
+# A password slot beside it; an encrypted backup (its password from the
+# same file); then the Credential Manager slot dropped, so only the
+# password opens the vault; the backup imported into a new vault.
 printf 'correct horse battery staple' >"$work/pw"
 tf --vault 'C:\cred.twofold' --password-file "$work/pw" vault protect --password >/dev/null || fail "vault protect --password: $(cat "$work/stderr")"
+tf --vault 'C:\cred.twofold' --password-file "$work/pw" export --format twofold --out 'C:\backup.twofold' >/dev/null ||
+	fail "export: $(cat "$work/stderr")"
 tf --vault 'C:\cred.twofold' --password-file "$work/pw" vault unprotect --keyring >/dev/null || fail "vault unprotect --keyring: $(cat "$work/stderr")"
-tf --vault 'C:\cred.twofold' vault info | grep -qi 'password' || fail "vault info does not name the password slot"
+info=$(tf --vault 'C:\cred.twofold' vault info)
+grep -qi 'password' <<<"$info" && ! grep -qi 'keyring' <<<"$info" || fail "vault info after unprotect --keyring: $info"
 check_codes 'C:\cred.twofold' --password-file "$work/pw"
 echo "password vault: codes equal oathtool's"
-tf --vault 'C:\cred.twofold' --password-file "$work/pw" export --format twofold --encrypt --out 'C:\backup.twofold' >/dev/null ||
-	fail "export: $(cat "$work/stderr")"
 tf --vault 'C:\restored.twofold' --password-file "$work/pw" import 'C:\backup.twofold' >/dev/null || fail "import: $(cat "$work/stderr")"
-check_codes 'C:\restored.twofold' --password-file "$work/pw"
-echo "backup exported and imported: codes equal oathtool's"
-start=$SECONDS
-for _ in 1 2 3; do tf --vault 'C:\restored.twofold' --password-file "$work/pw" code --at "$at" >/dev/null; done
-echo "code under Wine: $(((SECONDS - start) * 1000 / 3)) ms a run (3 runs)"
+check_codes 'C:\restored.twofold'
+echo "backup exported and imported into a new vault: codes equal oathtool's"
+times=()
+for _ in 1 2 3; do
+	t0=$(date +%s%N)
+	tf --vault 'C:\restored.twofold' code --at "$at" >/dev/null
+	times+=("$((($(date +%s%N) - t0) / 1000000))")
+done
+echo "twofold.com code under Wine (a warm prefix): ${times[*]} ms"
 
 echo "== the app"
-printf 'correct horse battery staple' | "$wine" "$dir/twofold.exe" --vault 'C:\restored.twofold' >/dev/null 2>&1 &
+"$wine" "$dir/twofold.exe" --vault 'C:\restored.twofold' >/dev/null 2>&1 &
 app_pid=$!
 for _ in $(seq 600); do
 	xwininfo -root -tree 2>/dev/null | grep -q '"Twofold"' && break
