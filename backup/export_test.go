@@ -31,7 +31,7 @@ var (
 func richAccounts(t *testing.T) []*accounts.Account {
 	accts := plainAccounts(t)
 	used := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	icon, _ := os.ReadFile("../assets/icon.png")
+	icon, _ := os.ReadFile("testdata/account-icon.png") // a PNG icon (the vector holds it)
 	accts[0].Note, accts[0].Tags, accts[0].Pinned = "main account", []string{"work", "dev"}, true
 	accts[1].Tags, accts[1].Icon = []string{"work"}, icon
 	accts[2].RecoveryCodes = []accounts.RecoveryCode{{Code: "1111-2222"}, {Code: "3333-4444", UsedAt: &used}}

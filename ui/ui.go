@@ -200,6 +200,7 @@ func (g *gui) lock() {
 	g.vault.Close()
 	g.vault = nil
 	g.showUnlock()
+	g.refreshTray() // its codes go with the vault
 }
 
 func (g *gui) close() {
