@@ -21,7 +21,12 @@ work=$(mktemp -d)
 cp FyneApp.toml "$work/FyneApp.toml"
 trap 'cp "$work/FyneApp.toml" FyneApp.toml; rm -f fyne.syso; rm -rf "$work"' EXIT
 GOBIN="$work/bin" go install fyne.io/tools/cmd/fyne@v1.7.4
-fyne="$work/bin/fyne"
+# fyne_package ARGS: Fyne's packaging tool, FyneApp.toml put back after
+# each run (else the next build would embed the raised build number).
+fyne_package() {
+	"$work/bin/fyne" package "$@"
+	cp "$work/FyneApp.toml" FyneApp.toml
+}
 mkdir -p dist
 # As fyne package builds (its release mode): no symbol tables (a third
 # smaller), and the tags it adds. The Linux binary is built here without
@@ -39,7 +44,7 @@ dlopened=(libX11.so.6 libX11-xcb.so.1 libXcursor.so.1 libXrandr.so.2 libXinerama
 linux() {
 	echo "== Linux: binary and Fyne's tar.xz"
 	go build -tags "$tags" -ldflags "$ldflags" -o "$work/twofold" .
-	"$fyne" package --target linux --release --executable "$work/twofold"
+	fyne_package --target linux --release --executable "$work/twofold"
 	local tarball="dist/twofold-$version-linux-amd64.tar.xz"
 	mv Twofold.tar.xz "$tarball"
 
@@ -115,7 +120,7 @@ windows() {
 	# "twofold ARGS" before the .exe (PATHEXT lists .COM first), so the
 	# shell waits for it and its output and prompts reach the console.
 	export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
-	"$fyne" package --target windows --release --tags "$GO_TAGS"
+	fyne_package --target windows --release --tags "$GO_TAGS"
 	local dir="$work/win/twofold-$version"
 	mkdir -p "$dir"
 	mv Twofold.exe "$dir/twofold.exe"
