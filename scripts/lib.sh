@@ -53,7 +53,7 @@ BUILD_PACKAGES=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 RUN_PACKAGES=(libgl1-mesa-dri ca-certificates libpcsclite1)
 # What scripts/package.sh builds packages with (Windows: cross-built
 # with MinGW-w64, cgo on).
-PACKAGE_PACKAGES=(gcc-mingw-w64-x86-64 dpkg-dev zip xz-utils file)
+PACKAGE_PACKAGES=(gcc-mingw-w64-x86-64 dpkg-dev zip xz-utils file nsis imagemagick)
 # What the tests run against.
 TEST_PACKAGES=(xvfb xauth x11-utils xdotool xclip dbus gnome-keyring libsecret-tools oathtool imagemagick poppler-utils
 	pcscd vsmartcard-vpcd pcsc-tools yubikey-manager)

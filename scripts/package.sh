@@ -5,6 +5,8 @@
 #   twofold-VERSION-linux-amd64.tar.xz   other Linux: Fyne's layout and Makefile
 #   twofold-VERSION-windows-amd64.zip    twofold.exe (the app) and
 #                                        twofold.com (the command line)
+#   twofold-VERSION-windows-amd64-setup.exe  the same, installed per user
+#                                        (NSIS: Start menu, PATH, uninstall)
 #   scripts/package.sh [linux|windows]...   (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -142,6 +144,11 @@ windows() {
 	local zip="$PWD/dist/twofold-$version-windows-amd64.zip"
 	rm -f "$zip"
 	(cd "$work/win" && zip -qr9 "$zip" "twofold-$version")
+
+	echo "== Windows: the installer"
+	convert assets/icons/twofold-{16,24,32,48,64,256}.png "$dir/twofold.ico"
+	makensis -V2 -DVERSION="$version" -DSRC="$dir" -DOUT="$PWD/dist/twofold-$version-windows-amd64-setup.exe" \
+		scripts/windows/twofold.nsi
 }
 
 for t in "${targets[@]}"; do

@@ -7,6 +7,8 @@
 #     encrypted backup and its import into a new vault
 #   - the app (twofold.exe): its window opens and draws; a screenshot of
 #     it is left in dist/windows-under-wine.png
+#   - the installer (…-setup.exe /S): a per-user install that runs, is on
+#     the PATH and in the Start menu, and an uninstall that removes it all
 # Wine 8 lacks bcryptprimitives.dll, whose ProcessPrng Go's runtime
 # needs: a stand-in (scripts/wine/bcryptprimitives.c) is built into the
 # test's own Wine prefix. It is never shipped.
@@ -122,4 +124,34 @@ colours=$(convert "$work/shot.png" -format '%k' info:)
 [ "$colours" -ge 20 ] || fail "the window drew nothing ($colours colours)"
 cp "$work/shot.png" "$shot"
 echo "window drawn ($colours colours): $shot"
+kill "$app_pid" 2>/dev/null || true
+app_pid=
+
+echo "== the installer"
+setup=$(ls -t dist/twofold-*-windows-amd64-setup.exe 2>/dev/null | head -1)
+[ -n "$setup" ] || fail "no dist/twofold-*-windows-amd64-setup.exe"
+file "$setup" | grep -q 'PE32+ executable (GUI) x86-64' || fail "the installer is not a 64-bit program: $(file "$setup")"
+"$wine" "$setup" /S >/dev/null 2>&1 || fail "the installer failed"
+local_app=$("$wine" cmd /c echo %LOCALAPPDATA% 2>/dev/null | tr -d '\r')
+inst=$(/usr/lib/wine/winepath -u "$local_app\Programs\Twofold" 2>/dev/null)
+for f in twofold.exe twofold.com uninstall.exe; do
+	[ -f "$inst/$f" ] || fail "the installer left no $f in $inst"
+done
+start_menu=$(/usr/lib/wine/winepath -u "$("$wine" cmd /c echo %APPDATA% 2>/dev/null | tr -d '\r')\Microsoft\Windows\Start Menu\Programs\Twofold.lnk")
+[ -f "$start_menu" ] || fail "no Start menu entry ($start_menu)"
+path_value() { "$wine" reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r'; }
+path_value | grep -qiF "$local_app\Programs\Twofold" || fail "the install folder is not on the user's PATH: $(path_value)"
+out=$("$wine" "$inst/twofold.com" --version 2>/dev/null | tr -d '\r')
+[[ $out == "Twofold "* ]] || fail "the installed twofold.com --version printed: $out"
+echo "installed per user in $local_app\Programs\Twofold, on the PATH, in the Start menu; it runs"
+# NSIS's uninstaller copies itself away and returns at once: wait for it.
+"$wine" "$inst/uninstall.exe" /S >/dev/null 2>&1 || fail "the uninstaller failed"
+for _ in $(seq 300); do
+	[ ! -e "$inst/twofold.exe" ] && [ ! -e "$start_menu" ] && ! path_value | grep -qiF "$local_app\Programs\Twofold" && break
+	sleep 0.1
+done
+[ ! -e "$inst/twofold.exe" ] || fail "the uninstaller left twofold.exe"
+[ ! -e "$start_menu" ] || fail "the uninstaller left the Start menu entry"
+! path_value | grep -qiF "$local_app\Programs\Twofold" || fail "the uninstaller left the folder on the PATH: $(path_value)"
+echo "uninstalled: the programs, the Start menu entry and the PATH entry are gone"
 echo "== Windows build under Wine: all passed"
