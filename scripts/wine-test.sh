@@ -133,11 +133,11 @@ setup=$(ls -t dist/twofold-*-windows-amd64-setup.exe 2>/dev/null | head -1)
 file "$setup" | grep -q 'PE32+ executable (GUI) x86-64' || fail "the installer is not a 64-bit program: $(file "$setup")"
 "$wine" "$setup" /S >/dev/null 2>&1 || fail "the installer failed"
 local_app=$("$wine" cmd /c echo %LOCALAPPDATA% 2>/dev/null | tr -d '\r')
-inst=$(/usr/lib/wine/winepath -u "$local_app\Programs\Twofold" 2>/dev/null)
+inst=$("$wine" winepath -u "$local_app\Programs\Twofold" 2>/dev/null)
 for f in twofold.exe twofold.com uninstall.exe; do
 	[ -f "$inst/$f" ] || fail "the installer left no $f in $inst"
 done
-start_menu=$(/usr/lib/wine/winepath -u "$("$wine" cmd /c echo %APPDATA% 2>/dev/null | tr -d '\r')\Microsoft\Windows\Start Menu\Programs\Twofold.lnk")
+start_menu=$("$wine" winepath -u "$("$wine" cmd /c echo %APPDATA% 2>/dev/null | tr -d '\r')\Microsoft\Windows\Start Menu\Programs\Twofold.lnk")
 [ -f "$start_menu" ] || fail "no Start menu entry ($start_menu)"
 path_value() { "$wine" reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r'; }
 path_value | grep -qiF "$local_app\Programs\Twofold" || fail "the install folder is not on the user's PATH: $(path_value)"
