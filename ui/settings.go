@@ -157,17 +157,23 @@ func (g *gui) showSettings() {
 
 	trayNote := widget.NewLabel("")
 	trayNote.Wrapping = fyne.TextWrapWord
+	trayNote.Hide()
+	note := func(s string) { // shown only when it says something
+		trayNote.SetText(s)
+		trayNote.Hidden = s == ""
+		trayNote.Refresh()
+	}
 	login := widget.NewCheck("Start Twofold when I log in", nil)
 	if on, err := autostart.Enabled(); err == nil {
 		login.SetChecked(on)
 	}
 	login.OnChanged = func(on bool) {
 		if err := g.setStartAtLogin(on); err != nil {
-			trayNote.SetText(sentence(err))
+			note(sentence(err))
 			login.SetChecked(!on)
 		}
 	}
-	trayKeep := widget.NewCheck("Keep running in the tray when the window closes", func(b bool) {
+	trayKeep := widget.NewCheck("Keep running in the tray when closed", func(b bool) {
 		s.trayKeep = b
 		apply()
 		if login.Checked { // the log-in entry starts in the tray or not
@@ -175,16 +181,16 @@ func (g *gui) showSettings() {
 		}
 	})
 	trayKeep.SetChecked(s.trayKeep)
-	tray := widget.NewCheck("Show pinned codes in the system tray", func(b bool) {
+	tray := widget.NewCheck("Show pinned codes in the tray", func(b bool) {
 		s.tray = b
 		apply()
 		switch {
 		case b && !trayhost.Present():
-			trayNote.SetText("No system tray was found on this desktop, so closing the window still quits.")
+			note("No system tray was found on this desktop, so closing the window still quits.")
 		case !b && g.trayOn:
-			trayNote.SetText("The tray icon goes away the next time Twofold starts.")
+			note("The tray icon goes away the next time Twofold starts.")
 		default:
-			trayNote.SetText("")
+			note("")
 		}
 		if b {
 			g.startTray()
@@ -224,8 +230,9 @@ func (g *gui) showSettings() {
 		widget.NewFormItem("Vault", container.NewVBox(path, copyPath)),
 		widget.NewFormItem("Protection", container.NewVBox(protection, password)),
 	)
-	d := dialog.NewCustom("Settings", "Close", form, g.win)
-	d.Resize(g.fit(520, 560))
+	// It scrolls: on a small window the form is taller than the window.
+	d := dialog.NewCustom("Settings", "Close", container.NewVScroll(form), g.win)
+	d.Resize(g.fit(520, 680))
 	d.Show()
 }
 

@@ -4,13 +4,18 @@ import (
 	"errors"
 	"image/png"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/autostart"
+	"twofold/internal/testenv"
 )
 
 // TestPasswordChangeForgetsCopies: changing the password in the app
@@ -61,5 +66,48 @@ func TestPasswordChangeForgetsCopies(t *testing.T) {
 	}
 	if _, err := accounts.Read(g.vault.Path(), &accounts.PasswordSlot{Password: []byte("a new password")}); err != nil {
 		t.Errorf("the new password: %v", err)
+	}
+}
+
+// TestTraySettings: the tray's settings are kept; where no tray host
+// runs, Settings says closing still quits; "Start Twofold when I log in"
+// writes the log-in entry, starting in the tray when Twofold keeps
+// running there, and removes it again.
+func TestTraySettings(t *testing.T) {
+	testenv.PrivateSessionBus(t) // no tray host on it
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	fyne.DoAndWait(g.showSettings)
+	dlg := w.Canvas().Overlays().Top()
+	check := func(label string) *widget.Check {
+		return find(t, dlg, func(c *widget.Check) bool { return c.Text == label })
+	}
+	fyne.DoAndWait(func() { test.Tap(check("Show pinned codes in the tray")) })
+	if !g.settings.tray || !g.app.Preferences().Bool(prefTray) {
+		t.Error("the tray setting was not kept")
+	}
+	fyne.DoAndWait(func() {
+		if labels(dlg)["No system tray was found on this desktop, so closing the window still quits."] == nil {
+			t.Errorf("no word about the missing tray among %s", keys(labels(dlg)))
+		}
+	})
+	entry := filepath.Join(config, "autostart", autostart.Name+".desktop")
+	fyne.DoAndWait(func() { test.Tap(check("Start Twofold when I log in")) })
+	b, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatalf("no log-in entry: %v", err)
+	}
+	if !strings.Contains(string(b), "--in-tray") {
+		t.Errorf("the log-in entry does not start in the tray:\n%s", b)
+	}
+	fyne.DoAndWait(func() { test.Tap(check("Keep running in the tray when closed")) })
+	if b, _ := os.ReadFile(entry); strings.Contains(string(b), "--in-tray") {
+		t.Errorf("Twofold no longer keeps running in the tray, and the log-in entry still starts it there:\n%s", b)
+	}
+	fyne.DoAndWait(func() { test.Tap(check("Start Twofold when I log in")) })
+	if _, err := os.Stat(entry); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the log-in entry stays after unticking: %v", err)
 	}
 }
