@@ -18,8 +18,10 @@ const Licence = "Apache-2.0"
 type Info struct {
 	Version string // "0.1.0"; "devel" when FyneApp.toml was not loaded
 	Build   string // FyneApp.toml's build number, "" if none
-	Commit  string // the first 12 hex digits of the commit, "" if unknown
-	Dirty   bool   // built from a tree with uncommitted changes
+	// Commit is the first 12 hex digits of the commit, "" if unknown.
+	// Whether the tree had changes is left out: fyne package adds a file
+	// to the tree while it builds, so every packaged build would say so.
+	Commit string
 }
 
 var current = Info{Version: "devel"}
@@ -43,8 +45,6 @@ func Load(fyneAppTOML []byte) {
 			switch s.Key {
 			case "vcs.revision":
 				current.Commit = s.Value[:min(12, len(s.Value))]
-			case "vcs.modified":
-				current.Dirty = s.Value == "true"
 			}
 		}
 	}
@@ -65,11 +65,7 @@ func (i Info) String() string {
 	}
 	if i.Commit != "" {
 		format += ", commit %s"
-		c := i.Commit
-		if i.Dirty {
-			c += " with local changes"
-		}
-		extra = append(extra, c)
+		extra = append(extra, i.Commit)
 	}
 	if format == "" {
 		return s

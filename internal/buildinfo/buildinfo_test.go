@@ -21,7 +21,7 @@ func TestString(t *testing.T) {
 		{Info{Version: "devel"}, "devel"},
 		{Info{Version: "0.1.0", Build: "1"}, "0.1.0 (build 1)"},
 		{Info{Version: "0.1.0", Build: "1", Commit: "1ab35a5c0d2e"}, "0.1.0 (build 1, commit 1ab35a5c0d2e)"},
-		{Info{Version: "0.1.0", Commit: "1ab35a5c0d2e", Dirty: true}, "0.1.0 (commit 1ab35a5c0d2e with local changes)"},
+		{Info{Version: "0.1.0", Commit: "1ab35a5c0d2e"}, "0.1.0 (commit 1ab35a5c0d2e)"},
 	}
 	for _, tt := range tests {
 		if got := tt.in.String(); got != tt.want {
