@@ -46,8 +46,13 @@ version=${out%%$'\n'*}
 echo "$version"
 file "$dir/twofold.exe" | grep -q 'PE32+ executable (GUI) x86-64' || fail "twofold.exe is not a 64-bit GUI program: $(file "$dir/twofold.exe")"
 file "$dir/twofold.com" | grep -q 'PE32+ executable (console) x86-64' || fail "twofold.com is not a 64-bit console program: $(file "$dir/twofold.com")"
-x86_64-w64-mingw32-objdump -p "$dir/twofold.exe" | grep -q 'Icon' ||
-	[ "$(x86_64-w64-mingw32-objdump -h "$dir/twofold.exe" | grep -c '\.rsrc')" -gt 0 ] || fail "twofold.exe has no resources (icon, version)"
+# Its resources' top-level types: RT_ICON (3), RT_GROUP_ICON (0xe) and
+# RT_VERSION (0x10), what Explorer shows as its icon and version.
+types=$(x86_64-w64-mingw32-objdump -p "$dir/twofold.exe" | sed -n '/The .rsrc Resource Directory section/,/^$/p' |
+	sed -n 's/^0[0-9a-f]\{2\}   Entry: ID: \(0x[0-9a-f]*\),.*/\1/p' | tr '\n' ' ')
+for want in 0x000003 0x00000e 0x000010; do
+	[[ " $types" == *" $want "* ]] || fail "twofold.exe lacks resource type $want (has: $types)"
+done
 
 # The fixtures' accounts: three TOTP, three HOTP (Steam has no oathtool mode).
 grep -v '^otpauth://steam' accounts/testdata/plain.txt >"$work/plain.txt"
