@@ -44,8 +44,8 @@ out=$(tf --version)
 version=${out%%$'\n'*}
 [[ $version == "Twofold "* ]] || fail "--version printed: $version"
 echo "$version"
-file "$dir/twofold.exe" | grep -q 'PE32+ executable (GUI) x86-64' || fail "twofold.exe is not a 64-bit GUI program: $(file "$dir/twofold.exe")"
-file "$dir/twofold.com" | grep -q 'PE32+ executable (console) x86-64' || fail "twofold.com is not a 64-bit console program: $(file "$dir/twofold.com")"
+file "$dir/twofold.exe" | grep 'PE32+ executable (GUI) x86-64' >/dev/null || fail "twofold.exe is not a 64-bit GUI program: $(file "$dir/twofold.exe")"
+file "$dir/twofold.com" | grep 'PE32+ executable (console) x86-64' >/dev/null || fail "twofold.com is not a 64-bit console program: $(file "$dir/twofold.com")"
 # Its resources' top-level types: RT_ICON (3), RT_GROUP_ICON (0xe) and
 # RT_VERSION (0x10), what Explorer shows as its icon and version.
 types=$(x86_64-w64-mingw32-objdump -p "$dir/twofold.exe" | sed -n '/The .rsrc Resource Directory section/,/^$/p' |
@@ -113,12 +113,18 @@ echo "twofold.com code under Wine (a warm prefix): ${times[*]} ms"
 echo "== the app"
 "$wine" "$dir/twofold.exe" --vault 'C:\restored.twofold' >/dev/null 2>&1 &
 app_pid=$!
+# (xwininfo -tree fails now and then when a window goes away while it
+# walks the tree: only a found window counts.)
+found=
 for _ in $(seq 600); do
-	xwininfo -root -tree 2>/dev/null | grep -q '"Twofold"' && break
+	if xwininfo -root -tree 2>/dev/null | grep '"Twofold"' >/dev/null; then
+		found=1
+		break
+	fi
 	kill -0 "$app_pid" 2>/dev/null || fail "twofold.exe exited before showing a window"
 	sleep 0.1
 done
-xwininfo -root -tree | grep -q '"Twofold"' || fail "no Twofold window after 60 s"
+[ -n "$found" ] || fail "no Twofold window after 60 s"
 shot=dist/windows-under-wine.png
 for _ in $(seq 300); do
 	import -window root "$work/shot.png" 2>/dev/null || true
@@ -130,33 +136,52 @@ colours=$(convert "$work/shot.png" -format '%k' info:)
 cp "$work/shot.png" "$shot"
 echo "window drawn ($colours colours): $shot"
 kill "$app_pid" 2>/dev/null || true
+wait "$app_pid" 2>/dev/null || true
 app_pid=
+"$wine" wineboot -e >/dev/null 2>&1 || true # end what the app left running in the prefix
+
+# winenv VAR: a Windows environment variable, as Windows programs see it.
+winenv() {
+	local v
+	v=$("$wine" cmd /c echo "%$1%" 2>/dev/null | tr -d '\r') || true
+	[ -n "$v" ] && [ "$v" != "%$1%" ] || fail "cmd under Wine did not give %$1%"
+	printf '%s' "$v"
+}
+# unixpath WINPATH: where Wine keeps it.
+unixpath() {
+	local p
+	p=$("$wine" winepath -u "$1" 2>/dev/null) || true
+	[ -n "$p" ] || fail "winepath did not map $1"
+	printf '%s' "$p"
+}
 
 echo "== the installer"
 setup=$(ls -t dist/twofold-*-windows-amd64-setup.exe 2>/dev/null | head -1)
 [ -n "$setup" ] || fail "no dist/twofold-*-windows-amd64-setup.exe"
-file "$setup" | grep -q 'PE32+ executable (GUI) x86-64' || fail "the installer is not a 64-bit program: $(file "$setup")"
+file "$setup" | grep 'PE32+ executable (GUI) x86-64' >/dev/null || fail "the installer is not a 64-bit program: $(file "$setup")"
 "$wine" "$setup" /S >/dev/null 2>&1 || fail "the installer failed"
-local_app=$("$wine" cmd /c echo %LOCALAPPDATA% 2>/dev/null | tr -d '\r')
-inst=$("$wine" winepath -u "$local_app\Programs\Twofold" 2>/dev/null)
+local_app=$(winenv LOCALAPPDATA)
+inst=$(unixpath "$local_app\Programs\Twofold")
 for f in twofold.exe twofold.com uninstall.exe; do
 	[ -f "$inst/$f" ] || fail "the installer left no $f in $inst"
 done
-start_menu=$("$wine" winepath -u "$("$wine" cmd /c echo %APPDATA% 2>/dev/null | tr -d '\r')\Microsoft\Windows\Start Menu\Programs\Twofold.lnk")
+start_menu=$(unixpath "$(winenv APPDATA)\Microsoft\Windows\Start Menu\Programs\Twofold.lnk")
 [ -f "$start_menu" ] || fail "no Start menu entry ($start_menu)"
-path_value() { "$wine" reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r'; }
-path_value | grep -qiF "$local_app\Programs\Twofold" || fail "the install folder is not on the user's PATH: $(path_value)"
-out=$("$wine" "$inst/twofold.com" --version 2>/dev/null | tr -d '\r')
+# The user's PATH in the registry (reg's whole answer, read to the end,
+# so that no early-closing reader leaves it a broken pipe).
+path_value() { "$wine" reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r' || true; }
+path_value | grep -iF "$local_app\Programs\Twofold" >/dev/null || fail "the install folder is not on the user's PATH: $(path_value)"
+out=$("$wine" "$inst/twofold.com" --version 2>/dev/null | tr -d '\r') || true
 [[ $out == "Twofold "* ]] || fail "the installed twofold.com --version printed: $out"
 echo "installed per user in $local_app\Programs\Twofold, on the PATH, in the Start menu; it runs"
 # NSIS's uninstaller copies itself away and returns at once: wait for it.
 "$wine" "$inst/uninstall.exe" /S >/dev/null 2>&1 || fail "the uninstaller failed"
 for _ in $(seq 300); do
-	[ ! -e "$inst/twofold.exe" ] && [ ! -e "$start_menu" ] && ! path_value | grep -qiF "$local_app\Programs\Twofold" && break
+	[ ! -e "$inst/twofold.exe" ] && [ ! -e "$start_menu" ] && ! path_value | grep -iF "$local_app\Programs\Twofold" >/dev/null && break
 	sleep 0.1
 done
 [ ! -e "$inst/twofold.exe" ] || fail "the uninstaller left twofold.exe"
 [ ! -e "$start_menu" ] || fail "the uninstaller left the Start menu entry"
-! path_value | grep -qiF "$local_app\Programs\Twofold" || fail "the uninstaller left the folder on the PATH: $(path_value)"
+! path_value | grep -iF "$local_app\Programs\Twofold" >/dev/null || fail "the uninstaller left the folder on the PATH: $(path_value)"
 echo "uninstalled: the programs, the Start menu entry and the PATH entry are gone"
 echo "== Windows build under Wine: all passed"
