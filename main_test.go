@@ -184,16 +184,7 @@ func TestGUISmoke(t *testing.T) {
 	plain, _ := os.ReadFile("accounts/testdata/plain.txt")
 	c.run(string(plain), "add", "-")
 
-	gui := exec.Command(bin)
-	gui.Env = env
-	var stderr bytes.Buffer
-	gui.Stderr = &stderr
-	if err := gui.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- gui.Wait() }()
-	defer func() { gui.Process.Kill(); <-exited }()
+	gui := startApp(t, bin, env)
 
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -201,14 +192,11 @@ func TestGUISmoke(t *testing.T) {
 		if bytes.Contains(out, []byte(`"Twofold"`)) {
 			break
 		}
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("the app exited: %v\n%s", err, stderr.String())
-		default:
+		if gone, err := gui.gone(); gone {
+			t.Fatalf("the app exited: %v\n%s", err, gui.stderr.String())
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no Twofold window after 20 s\n%s", stderr.String())
+			t.Fatalf("no Twofold window after 20 s\n%s", gui.stderr.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -219,11 +207,8 @@ func TestGUISmoke(t *testing.T) {
 	poll := time.NewTicker(200 * time.Millisecond)
 	defer poll.Stop()
 	for deadline := time.Now().Add(60 * time.Second); ; <-poll.C {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("the app exited after showing its window: %v\n%s", err, stderr.String())
-		default:
+		if gone, err := gui.gone(); gone {
+			t.Fatalf("the app exited after showing its window: %v\n%s", err, gui.stderr.String())
 		}
 		if colours = screenColours(t, importCmd, shot); colours >= 20 {
 			break
@@ -249,14 +234,14 @@ func TestGUISmoke(t *testing.T) {
 		{web.URL + "/qr.png", `"name": "web"`},
 	} {
 		if err := testenv.DropURIs(win, []string{drop.uri}, 20*time.Second); err != nil {
-			t.Fatalf("drop %s: %v\n%s", drop.uri, err, stderr.String())
+			t.Fatalf("drop %s: %v\n%s", drop.uri, err, gui.stderr.String())
 		}
 		for deadline := time.Now().Add(30 * time.Second); ; <-poll.C {
 			if out := c.run("", "list", "--json"); bytes.Contains(out, []byte(drop.name)) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("the account dropped as %s is not in the vault after 30 s\n%s", drop.uri, stderr.String())
+				t.Fatalf("the account dropped as %s is not in the vault after 30 s\n%s", drop.uri, gui.stderr.String())
 			}
 		}
 	}
@@ -283,13 +268,10 @@ func TestGUISmoke(t *testing.T) {
 	if out, _ := exec.Command(xwininfo, "-root", "-tree").Output(); bytes.Count(out, []byte(`"Twofold":`)) != 1 {
 		t.Errorf("%d Twofold windows after the second start, want 1:\n%s", bytes.Count(out, []byte(`"Twofold":`)), out)
 	}
-	select {
-	case err := <-exited:
-		exited <- err
+	if gone, err := gui.gone(); gone {
 		t.Fatalf("the first window closed when the second started: %v", err)
-	default:
 	}
-	if strings.Contains(stderr.String(), "JRZCL47CMXVOQMNPZR2F7J4RGI") {
+	if strings.Contains(gui.stderr.String(), "JRZCL47CMXVOQMNPZR2F7J4RGI") {
 		t.Error("the GUI logged a secret")
 	}
 }
@@ -408,5 +390,36 @@ func TestVersion(t *testing.T) {
 	}
 	if want := fmt.Sprintf("Twofold %s (build %s", m[1], m[2]); !strings.HasPrefix(string(out), want) {
 		t.Errorf("twofold --version says %q, want it to start with %q", out, want)
+	}
+}
+
+// app is the real app, started by a test and killed when the test ends.
+type app struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer
+	exited chan error
+}
+
+func startApp(t *testing.T, bin string, env []string) *app {
+	t.Helper()
+	a := &app{cmd: exec.Command(bin), exited: make(chan error, 1)}
+	a.cmd.Env = env
+	a.cmd.Stderr = &a.stderr
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { a.exited <- a.cmd.Wait() }()
+	t.Cleanup(func() { a.cmd.Process.Kill(); <-a.exited })
+	return a
+}
+
+// gone reports whether the app has exited, and how, without waiting.
+func (a *app) gone() (bool, error) {
+	select {
+	case err := <-a.exited:
+		a.exited <- err // for the next look and the clean-up
+		return true, err
+	default:
+		return false, nil
 	}
 }

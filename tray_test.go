@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,25 +56,8 @@ func TestTray(t *testing.T) {
 	}
 	env := append(os.Environ(), "TWOFOLD_VAULT="+vaultPath, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "TWOFOLD_YUBIKEY=no reader in tests")
 	bin := buildBinary(t)
-	app := exec.Command(bin)
-	app.Env = env
-	var stderr bytes.Buffer
-	app.Stderr = &stderr
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	defer func() { app.Process.Kill(); <-exited }()
-	running := func() bool {
-		select {
-		case err := <-exited:
-			exited <- err
-			return false
-		default:
-			return true
-		}
-	}
+	gui := startApp(t, bin, env)
+	running := func() bool { gone, _ := gui.gone(); return !gone }
 	mapState := func() string {
 		out, _ := exec.Command(xwininfo, "-name", "Twofold").Output()
 		for _, l := range strings.Split(string(out), "\n") {
@@ -86,10 +68,10 @@ func TestTray(t *testing.T) {
 		return ""
 	}
 	if !testenv.Until(30*time.Second, 100*time.Millisecond, func() bool { return mapState() == "IsViewable" || !running() }) || !running() {
-		t.Fatalf("no Twofold window\n%s", stderr.String())
+		t.Fatalf("no Twofold window\n%s", gui.stderr.String())
 	}
 	if !testenv.Until(30*time.Second, 100*time.Millisecond, func() bool { return len(tray.Items()) > 0 }) {
-		t.Fatalf("no tray icon registered\n%s", stderr.String())
+		t.Fatalf("no tray icon registered\n%s", gui.stderr.String())
 	}
 	item := tray.Items()[0]
 
@@ -155,7 +137,7 @@ func TestTray(t *testing.T) {
 		t.Fatal("the window is still shown after it was closed")
 	}
 	if !running() {
-		t.Fatalf("the app quit when its window closed, with the tray on\n%s", stderr.String())
+		t.Fatalf("the app quit when its window closed, with the tray on\n%s", gui.stderr.String())
 	}
 	// Starting Twofold again shows the window of the running one.
 	second := exec.Command(bin)
@@ -166,7 +148,7 @@ func TestTray(t *testing.T) {
 	if !testenv.Until(20*time.Second, 100*time.Millisecond, func() bool { return mapState() == "IsViewable" }) {
 		t.Fatal("the window did not come back from the tray")
 	}
-	if strings.Contains(stderr.String(), "GEZDGNBVGY3TQOJQ") {
+	if strings.Contains(gui.stderr.String(), "GEZDGNBVGY3TQOJQ") {
 		t.Error("the GUI logged a secret")
 	}
 }

@@ -177,7 +177,9 @@ func (g *gui) showSettings() {
 		s.trayKeep = b
 		apply()
 		if login.Checked { // the log-in entry starts in the tray or not
-			g.setStartAtLogin(true)
+			if err := g.setStartAtLogin(true); err != nil {
+				note(sentence(err))
+			}
 		}
 	})
 	trayKeep.SetChecked(s.trayKeep)
@@ -199,7 +201,9 @@ func (g *gui) showSettings() {
 			trayKeep.Disable()
 		}
 		if login.Checked {
-			g.setStartAtLogin(true)
+			if err := g.setStartAtLogin(true); err != nil {
+				note(sentence(err))
+			}
 		}
 	})
 	tray.SetChecked(s.tray)

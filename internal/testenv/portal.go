@@ -19,12 +19,7 @@ type PortalAnswer func(method string, opts map[string]dbus.Variant) (uint32, map
 // through a Response signal a moment later.
 func Portal(t testing.TB, answer PortalAnswer) {
 	t.Helper()
-	SessionBus(t)
-	conn, err := dbus.ConnectSessionBus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	conn := OwnConn(t)
 	p := &fakePortal{conn: conn, answer: answer}
 	for _, iface := range []string{"org.freedesktop.portal.Screenshot", "org.freedesktop.portal.FileChooser"} {
 		if err := conn.Export(p, portal.Path, iface); err != nil {

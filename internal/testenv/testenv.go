@@ -78,3 +78,16 @@ func SessionBus(t testing.TB) {
 		missing(t, "a D-Bus session ("+err.Error()+")")
 	}
 }
+
+// OwnConn is a connection of the test's own to the session bus, closed
+// when the test ends: for a stand-in service that owns a name there.
+func OwnConn(t testing.TB) *dbus.Conn {
+	t.Helper()
+	SessionBus(t)
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}

@@ -62,12 +62,7 @@ type Tray struct {
 // holds the name, it waits its turn.
 func TrayWatcher(t testing.TB) *Tray {
 	t.Helper()
-	SessionBus(t)
-	conn, err := dbus.ConnectSessionBus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	conn := OwnConn(t)
 	tr := &Tray{conn: conn}
 	const iface, path = "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher"
 	if err := conn.Export(tr, path, iface); err != nil {
