@@ -34,7 +34,8 @@ trap cleanup EXIT
 
 echo "== a fresh Debian 12 (debootstrap, minbase)"
 start=$SECONDS
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 || { tail -20 "$root.log" >&2; exit 1; }
+# Network steps get a time limit: a stalled mirror fails the run, not hangs it.
+timeout 600 debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 || { tail -20 "$root.log" >&2; exit 1; }
 rm -f "$root.log"
 echo "made in $((SECONDS - start)) s"
 mount -t proc proc "$root/proc"
@@ -48,8 +49,8 @@ echo "== apt install ./$(basename "$deb")"
 cp "$deb" "$root/tmp/"
 start=$SECONDS
 apt=(apt-get -qq -o APT::Sandbox::User=root) # the chroot has no _apt user's rights to its cache
-"${in_root[@]}" "${apt[@]}" update
-"${in_root[@]}" DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "/tmp/$(basename "$deb")" >/dev/null
+timeout 300 "${in_root[@]}" "${apt[@]}" update
+timeout 600 "${in_root[@]}" DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "/tmp/$(basename "$deb")" >/dev/null
 echo "installed with its dependencies in $((SECONDS - start)) s"
 out=$("${in_root[@]}" twofold --version)
 version=${out%%$'\n'*}

@@ -32,12 +32,13 @@ fail() { echo "wine-test: $*" >&2; exit 1; }
 
 echo "== Wine prefix"
 start=$SECONDS
-"$wine" wineboot -i >/dev/null 2>&1
+timeout 300 "$wine" wineboot -i >/dev/null 2>&1 || fail "wineboot did not make the prefix within 5 minutes"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
 	scripts/wine/bcryptprimitives.c -ladvapi32
 echo "prefix ready in $((SECONDS - start)) s"
 
-tf() { "$wine" "$dir/twofold.com" "$@" 2>"$work/stderr" | tr -d '\r'; }
+# Every Wine run gets a time limit, so that a hang fails the test.
+tf() { timeout 120 "$wine" "$dir/twofold.com" "$@" 2>"$work/stderr" | tr -d '\r'; }
 
 echo "== command line"
 out=$(tf --version)
@@ -159,7 +160,7 @@ echo "== the installer"
 setup=$(ls -t dist/twofold-*-windows-amd64-setup.exe 2>/dev/null | head -1)
 [ -n "$setup" ] || fail "no dist/twofold-*-windows-amd64-setup.exe"
 file "$setup" | grep 'PE32+ executable (GUI) x86-64' >/dev/null || fail "the installer is not a 64-bit program: $(file "$setup")"
-"$wine" "$setup" /S >/dev/null 2>&1 || fail "the installer failed"
+timeout 120 "$wine" "$setup" /S >/dev/null 2>&1 || fail "the installer failed or took over 2 minutes"
 local_app=$(winenv LOCALAPPDATA)
 inst=$(unixpath "$local_app\Programs\Twofold")
 for f in twofold.exe twofold.com uninstall.exe; do
@@ -175,7 +176,7 @@ out=$("$wine" "$inst/twofold.com" --version 2>/dev/null | tr -d '\r') || true
 [[ $out == "Twofold "* ]] || fail "the installed twofold.com --version printed: $out"
 echo "installed per user in $local_app\Programs\Twofold, on the PATH, in the Start menu; it runs"
 # NSIS's uninstaller copies itself away and returns at once: wait for it.
-"$wine" "$inst/uninstall.exe" /S >/dev/null 2>&1 || fail "the uninstaller failed"
+timeout 120 "$wine" "$inst/uninstall.exe" /S >/dev/null 2>&1 || fail "the uninstaller failed or took over 2 minutes"
 for _ in $(seq 300); do
 	[ ! -e "$inst/twofold.exe" ] && [ ! -e "$start_menu" ] && ! path_value | grep -iF "$local_app\Programs\Twofold" >/dev/null && break
 	sleep 0.1
