@@ -13,6 +13,7 @@ import (
 	"twofold/accounts"
 	"twofold/backup"
 	"twofold/internal/bounded"
+	"twofold/internal/i18n"
 )
 
 // In export and import, --password-file is the backup's password; the
@@ -49,17 +50,17 @@ func runExport(s *session, args []string) error {
 	pwFile := s.takeBackupPassword(f)
 	switch {
 	case len(pos) > 0:
-		return usagef("export takes no arguments, only flags")
+		return usageErr(i18n.T("export takes no arguments, only flags"))
 	case *format == "" || *out == "":
-		return usagef("export wants --format (%s) and --out PATH", formats(backup.ExportFormats))
+		return usagef(i18n.T("export wants --format (%s) and --out PATH"), formats(backup.ExportFormats))
 	}
 	fm := backup.Format(strings.ToLower(*format))
 	if *perCode < 1 || *perCode > accounts.MaxPerCode {
-		return usagef("--per-code wants 1 to %d accounts a code, not %d", accounts.MaxPerCode, *perCode)
+		return usagef(i18n.T("--per-code wants 1 to %d accounts a code, not %d"), accounts.MaxPerCode, *perCode)
 	}
 	opt := backup.Options{PerCode: *perCode}
 	if fm == backup.Twofold || (fm == backup.Aegis && (*encrypt || pwFile != "")) {
-		if opt.Password, err = s.newPassword(pwFile, "the backup"); err != nil {
+		if opt.Password, err = s.newPassword(pwFile, i18n.T("the backup")); err != nil {
 			return err
 		}
 		defer clear(opt.Password)
@@ -73,15 +74,15 @@ func runExport(s *session, args []string) error {
 		return err
 	}
 	files := w.Files
-	fmt.Fprintf(s.env.Stdout, "Exported %s to %s, and read them back to check.\n", count(len(v.Accounts), "account"), describeFiles(files, *out))
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Exported %s to %s, and read them back to check.", i18n.Nf("%d accounts", len(v.Accounts), len(v.Accounts)), describeFiles(files, *out)))
 	for _, n := range w.Notes {
 		fmt.Fprintf(s.env.Stdout, "  ! %s.\n", n)
 	}
 	switch {
 	case fm == backup.GATransfer:
-		fmt.Fprintf(s.env.Stdout, "On the phone, open Google Authenticator > Transfer accounts > Import accounts and scan the %d codes in order.\n", len(files))
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("On the phone, open Google Authenticator > Transfer accounts > Import accounts and scan the %d codes in order.", len(files)))
 	case len(opt.Password) == 0:
-		fmt.Fprintf(s.env.Stderr, "Warning: %s is not encrypted: anyone who reads it can make your codes. Keep it somewhere safe, or delete it once used.\n", *out)
+		fmt.Fprintln(s.env.Stderr, i18n.Tf("Warning: %s is not encrypted: anyone who reads it can make your codes. Keep it somewhere safe, or delete it once used.", *out))
 	}
 	return nil
 }
@@ -90,7 +91,7 @@ func describeFiles(files []string, out string) string {
 	if len(files) == 1 {
 		return files[0]
 	}
-	return fmt.Sprintf("%d files in %s", len(files), out)
+	return i18n.Nf("%d files in %s", len(files), len(files), out)
 }
 
 func formats(fs []backup.Format) string {
@@ -111,7 +112,7 @@ func runImport(s *session, args []string) error {
 	}
 	pwFile := s.takeBackupPassword(f)
 	if len(pos) == 0 {
-		return usagef("import wants the file to import (or image files and folders)")
+		return usageErr(i18n.T("import wants the file to import (or image files and folders)"))
 	}
 	r, err := s.readExport(pos, backup.Format(strings.ToLower(*format)), pwFile)
 	if err != nil {
@@ -128,7 +129,7 @@ func runImport(s *session, args []string) error {
 	}
 	items := backup.Preview(r.Accounts, existing)
 	fresh := backup.New(items)
-	fmt.Fprintf(s.env.Stdout, "%s: %s found (%s).\n", strings.Join(pos, ", "), count(len(items), "account"), r.Format)
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("%s: %s found (%s).", strings.Join(pos, ", "), i18n.Nf("%d accounts", len(items), len(items)), r.Format))
 	for _, it := range items {
 		mark, note := "+", ""
 		if it.Duplicate {
@@ -143,7 +144,7 @@ func runImport(s *session, args []string) error {
 		fmt.Fprintf(s.env.Stdout, "  ! %s\n", p)
 	}
 	if *dryRun {
-		fmt.Fprintf(s.env.Stdout, "Nothing was changed (--dry-run): %d would be imported.\n", len(fresh))
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("Nothing was changed (--dry-run): %d would be imported.", len(fresh)))
 		return nil
 	}
 	if len(fresh) > 0 {
@@ -155,16 +156,16 @@ func runImport(s *session, args []string) error {
 		}
 		for _, a := range fresh {
 			if err := v.Add(a); err != nil {
-				return fmt.Errorf("%s: %w; nothing was imported", a.Label(), err)
+				return i18n.Errorf("%s: %w; nothing was imported", a.Label(), err)
 			}
 		}
 		if err := v.Save(); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(s.env.Stdout, "Imported %s; %d already in the vault.\n", count(len(fresh), "account"), len(items)-len(fresh))
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Imported %s; %d already in the vault.", i18n.Nf("%d accounts", len(fresh), len(fresh)), len(items)-len(fresh)))
 	if len(fresh) == 0 && len(r.Problems) > 0 {
-		return errors.New("nothing could be imported")
+		return i18n.Error("nothing could be imported")
 	}
 	return nil
 }
@@ -189,7 +190,7 @@ func (s *session) readExport(paths []string, format backup.Format, pwFile string
 		r, err := s.readOne(p, format, pwFile)
 		if err != nil {
 			if len(paths) > 1 {
-				return nil, fmt.Errorf("%w; nothing was imported", err)
+				return nil, i18n.Errorf("%w; nothing was imported", err)
 			}
 			return nil, err
 		}
@@ -247,7 +248,7 @@ func (s *session) readOne(path string, format backup.Format, pwFile string) (*ba
 	defer clear(data)
 	r, err := backup.Import(data, format, nil)
 	if errors.Is(err, backup.ErrPasswordNeeded) {
-		pw, perr := s.password(pwFile, "the backup "+path)
+		pw, perr := s.password(pwFile, i18n.Tf("the backup %s", path))
 		if perr != nil {
 			return nil, perr
 		}
@@ -280,12 +281,4 @@ func (s *session) existing(dryRun bool) (*accounts.Vault, error) {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
-}
-
-// count is "1 account", "3 accounts".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"twofold/internal/i18n"
 )
 
 // Env is what a run of the CLI talks to.
@@ -38,11 +40,14 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// usageErr is a usage error of a sentence already in the user's language.
+func usageErr(msg string) error { return &usageError{msg} }
+
 func usagef(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
 
-const usage = `Usage:
+var usage = i18n.Key(`Usage:
   twofold [--in-tray]                    open the app (--in-tray: in the system tray, no window)
   twofold list [--json]                  list accounts (never secrets)
   twofold code [QUERY] [--at UNIX | --ntp] [--json]
@@ -68,7 +73,7 @@ const usage = `Usage:
   twofold vault protect --password|--keyring
   twofold vault unprotect --password|--keyring
 Global: --vault PATH (or TWOFOLD_VAULT), --password-file F ("-" = stdin)
-`
+`)
 
 type command struct {
 	run func(s *session, args []string) error
@@ -95,15 +100,15 @@ func Run(args []string, env Env) int {
 	s.env.Stdout = &escaper{w: env.Stdout}
 	s.env.Stderr = &escaper{w: env.Stderr}
 	global := s.flags("twofold")
-	global.BoolVar(&s.showVersion, "version", false, "print the version and exit")
-	inTray := global.Bool("in-tray", false, "open the app in the system tray, without its window (as at login)")
+	global.BoolVar(&s.showVersion, "version", false, i18n.T("print the version and exit"))
+	inTray := global.Bool("in-tray", false, i18n.T("open the app in the system tray, without its window (as at login)"))
 	rest, err := parseUntilCommand(global, args)
 	if err != nil {
 		return s.fail(err)
 	}
 	if len(rest) == 0 && !s.showVersion {
 		if env.GUI == nil {
-			return s.fail(usagef("no command given"))
+			return s.fail(usageErr(i18n.T("no command given")))
 		}
 		return env.GUI(s.vaultFlag, *inTray)
 	}
@@ -113,12 +118,12 @@ func Run(args []string, env Env) int {
 	name := rest[0]
 	switch name {
 	case "help", "-h", "--help":
-		fmt.Fprint(s.env.Stdout, usage)
+		fmt.Fprint(s.env.Stdout, i18n.T(usage))
 		return ExitOK
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return s.fail(usagef("unknown command %q", name))
+		return s.fail(usagef(i18n.T("unknown command %q"), name))
 	}
 	return s.fail(cmd.run(s, rest[1:]))
 }
@@ -171,7 +176,7 @@ func (s *session) fail(err error) int {
 	fmt.Fprintf(s.env.Stderr, "twofold: %s\n", msg)
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprint(s.env.Stderr, "Run 'twofold help' for usage.\n")
+		fmt.Fprintln(s.env.Stderr, i18n.T("Run 'twofold help' for usage."))
 		return ExitUsage
 	}
 	return ExitFail
@@ -182,6 +187,7 @@ func stdio() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Std
 
 // Main runs the CLI on the process's arguments and exits.
 func Main(gui func(vaultPath string, inTray bool) int) {
+	i18n.Set("") // the system's language; the app may choose another
 	env := stdio()
 	env.GUI = gui
 	os.Exit(Run(os.Args[1:], env))

@@ -15,6 +15,7 @@ import (
 	"twofold/accounts"
 	"twofold/clockcheck"
 	"twofold/internal/buildinfo"
+	"twofold/internal/i18n"
 )
 
 type listEntry struct {
@@ -31,11 +32,11 @@ type listEntry struct {
 
 func runList(s *session, args []string) error {
 	fs := s.flags("list")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, i18n.T("print JSON"))
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usagef("list takes no arguments")
+		return usageErr(i18n.T("list takes no arguments"))
 	}
 	v, err := s.read()
 	if err != nil {
@@ -50,14 +51,14 @@ func runList(s *session, args []string) error {
 		return writeJSON(s.jsonOut, out)
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tISSUER\tNAME\tTYPE\tDETAILS")
+	fmt.Fprintln(tw, i18n.T("ID\tISSUER\tNAME\tTYPE\tDETAILS"))
 	for _, e := range out {
-		details := fmt.Sprintf("%s, %d digits, %d s", e.Algorithm, e.Digits, e.Period)
+		details := i18n.Tf("%s, %d digits, %d s", e.Algorithm, e.Digits, e.Period)
 		if e.Type == string(accounts.HOTP) {
-			details = fmt.Sprintf("%s, %d digits, counter %d", e.Algorithm, e.Digits, e.Counter)
+			details = i18n.Tf("%s, %d digits, counter %d", e.Algorithm, e.Digits, e.Counter)
 		}
 		if e.Warning != "" {
-			details += " (warning: " + e.Warning + ")"
+			details += i18n.Tf(" (warning: %s)", e.Warning)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Issuer, e.Name, e.Type, details)
 	}
@@ -82,7 +83,7 @@ type codeEntry struct {
 func codeClock(at string, ntp bool) (func() time.Time, error) {
 	if ntp {
 		if at != "" {
-			return nil, usagef("give --at or --ntp, not both")
+			return nil, usageErr(i18n.T("give --at or --ntp, not both"))
 		}
 		server := cmp.Or(os.Getenv("TWOFOLD_NTP_SERVER"), clockcheck.DefaultServer)
 		off, err := clockcheck.Offset(server, 5*time.Second)
@@ -96,22 +97,22 @@ func codeClock(at string, ntp bool) (func() time.Time, error) {
 	}
 	sec, err := strconv.ParseInt(at, 10, 64)
 	if err != nil || sec < 0 {
-		return nil, usagef("--at wants a Unix time in seconds, not %q", at)
+		return nil, usagef(i18n.T("--at wants a Unix time in seconds, not %q"), at)
 	}
 	return func() time.Time { return time.Unix(sec, 0) }, nil
 }
 
 func runCode(s *session, args []string) error {
 	fs := s.flags("code")
-	asJSON := fs.Bool("json", false, "print JSON")
-	at := fs.String("at", "", "Unix time to compute the codes for (default: now)")
-	ntp := fs.Bool("ntp", false, "compute the codes for the time server's time, when this computer's clock is off")
+	asJSON := fs.Bool("json", false, i18n.T("print JSON"))
+	at := fs.String("at", "", i18n.T("Unix time to compute the codes for (default: now)"))
+	ntp := fs.Bool("ntp", false, i18n.T("compute the codes for the time server's time, when this computer's clock is off"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 1 {
-		return usagef("code takes at most one QUERY")
+		return usageErr(i18n.T("code takes at most one QUERY"))
 	}
 	clock, err := codeClock(*at, *ntp)
 	if err != nil {
@@ -136,7 +137,7 @@ func runCode(s *session, args []string) error {
 		out = append(out, codeEntry{a.ID, a.Issuer, a.Name, string(a.Kind), code, int(a.Remaining(now).Round(time.Second) / time.Second)})
 	}
 	if len(out) == 0 && query != "" {
-		return fmt.Errorf("no account matches %q", query)
+		return i18n.Errorf("no account matches %q", query)
 	}
 	if *asJSON {
 		return writeJSON(s.jsonOut, out)
@@ -145,7 +146,7 @@ func runCode(s *session, args []string) error {
 	for _, e := range out {
 		left := fmt.Sprintf("%ds", e.Remaining)
 		if e.Type == string(accounts.HOTP) {
-			left = "(counter)"
+			left = i18n.T("(counter)")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Issuer, e.Name, e.Code, left)
 	}
@@ -153,14 +154,14 @@ func runCode(s *session, args []string) error {
 }
 
 func runNext(s *session, args []string) error {
-	v, query, err := openWithOneArg(s, "next", "next wants one QUERY naming an HOTP account", args)
+	v, query, err := openWithOneArg(s, "next", i18n.T("next wants one QUERY naming an HOTP account"), args)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
 	a, err := only(v.Accounts, func(a *accounts.Account) bool {
 		return a.Kind == accounts.HOTP && (a.ID == query || a.Matches(query))
-	}, fmt.Sprintf("no counter-based (HOTP) account matches %q", query), fmt.Sprintf("HOTP accounts match %q; give its ID (see 'twofold list')", query))
+	}, i18n.Tf("no counter-based (HOTP) account matches %q", query), i18n.T("%d HOTP accounts match %q; give its ID (see 'twofold list')"), query)
 	if err != nil {
 		return err
 	}
@@ -190,8 +191,8 @@ func openWithOneArg(s *session, name, usageMsg string, args []string) (*accounts
 }
 
 // only returns the one account keep selects; none and several word the
-// errors (several is prefixed with the count).
-func only(accts []*accounts.Account, keep func(*accounts.Account) bool, none, several string) (*accounts.Account, error) {
+// errors (several is a format of the count and arg).
+func only(accts []*accounts.Account, keep func(*accounts.Account) bool, none, several string, arg string) (*accounts.Account, error) {
 	var found []*accounts.Account
 	for _, a := range accts {
 		if keep(a) {
@@ -204,22 +205,22 @@ func only(accts []*accounts.Account, keep func(*accounts.Account) bool, none, se
 	case 1:
 		return found[0], nil
 	}
-	return nil, fmt.Errorf("%d %s", len(found), several)
+	return nil, fmt.Errorf(several, len(found), arg)
 }
 
 func runAdd(s *session, args []string) error {
 	fs := s.flags("add")
-	secret := fs.String("secret", "", "the secret key the site shows (base32; '-' reads it from stdin)")
-	issuer := fs.String("issuer", "", "the service, e.g. GitHub")
-	name := fs.String("name", "", "the account, e.g. an e-mail address")
-	kind := fs.String("type", "totp", "totp, hotp or steam")
-	algo := fs.String("algorithm", "SHA1", "SHA1, SHA256 or SHA512")
-	digits := fs.Int("digits", 0, "code length (default 6; Steam 5)")
-	period := fs.Int("period", accounts.DefaultPeriod, "seconds per code (TOTP)")
-	counter := fs.Uint64("counter", 0, "counter (HOTP)")
-	image := fs.Bool("image", false, "the arguments are image files or folders holding QR codes")
-	screen := fs.Bool("screen", false, "add from QR codes on the screen")
-	clip := fs.Bool("clipboard", false, "add from a QR code image on the clipboard")
+	secret := fs.String("secret", "", i18n.T("the secret key the site shows (base32; '-' reads it from stdin)"))
+	issuer := fs.String("issuer", "", i18n.T("the service, e.g. GitHub"))
+	name := fs.String("name", "", i18n.T("the account, e.g. an e-mail address"))
+	kind := fs.String("type", "totp", i18n.T("totp, hotp or steam"))
+	algo := fs.String("algorithm", "SHA1", i18n.T("SHA1, SHA256 or SHA512"))
+	digits := fs.Int("digits", 0, i18n.T("code length (default 6; Steam 5)"))
+	period := fs.Int("period", accounts.DefaultPeriod, i18n.T("seconds per code (TOTP)"))
+	counter := fs.Uint64("counter", 0, i18n.T("counter (HOTP)"))
+	image := fs.Bool("image", false, i18n.T("the arguments are image files or folders holding QR codes"))
+	screen := fs.Bool("screen", false, i18n.T("add from QR codes on the screen"))
+	clip := fs.Bool("clipboard", false, i18n.T("add from a QR code image on the clipboard"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -231,13 +232,13 @@ func runAdd(s *session, args []string) error {
 	var problems []string
 	switch {
 	case *secret != "" && (len(pos) > 0 || *image || *screen || *clip):
-		return usagef("give either URIs, images or --secret, not two of them")
+		return usageErr(i18n.T("give either URIs, images or --secret, not two of them"))
 	case *image || *screen || *clip:
 		if *image && len(pos) == 0 {
-			return usagef("add --image wants image files or folders")
+			return usageErr(i18n.T("add --image wants image files or folders"))
 		}
 		if !*image && len(pos) > 0 {
-			return usagef("give --image to add from image files")
+			return usageErr(i18n.T("give --image to add from image files"))
 		}
 		if found, problems, err = s.imageAccounts(pos, *screen, *clip); err != nil {
 			return err
@@ -249,7 +250,7 @@ func runAdd(s *session, args []string) error {
 		}
 		found = append(found, a)
 	case len(pos) == 0:
-		return usagef("add wants an otpauth URI or --secret")
+		return usageErr(i18n.T("add wants an otpauth URI or --secret"))
 	default:
 		if len(pos) == 1 && pos[0] == "-" {
 			if pos, err = s.stdinLines(); err != nil {
@@ -259,14 +260,14 @@ func runAdd(s *session, args []string) error {
 		for i, uri := range pos {
 			accts, err := parsePayload(uri)
 			if err != nil {
-				problems = append(problems, fmt.Sprintf("URI %d: %v", i+1, err))
+				problems = append(problems, i18n.Tf("URI %d: %v", i+1, err))
 			}
 			found = append(found, accts...)
 		}
 	}
 	if len(found) == 0 {
 		if len(problems) == 0 {
-			return errors.New("nothing to add")
+			return i18n.Error("nothing to add")
 		}
 		return errors.New(strings.Join(problems, "; "))
 	}
@@ -281,7 +282,7 @@ func runAdd(s *session, args []string) error {
 		shares := v.SharesSecret(a)
 		if err := v.Add(a); err != nil {
 			if errors.Is(err, accounts.ErrDuplicate) {
-				fmt.Fprintf(s.env.Stdout, "Skipped %s: it is already in the vault.\n", v.Same(a).Label())
+				fmt.Fprintln(s.env.Stdout, i18n.Tf("Skipped %s: it is already in the vault.", v.Same(a).Label()))
 				continue
 			}
 			problems = append(problems, fmt.Sprintf("%s: %v", a.Label(), err))
@@ -289,12 +290,12 @@ func runAdd(s *session, args []string) error {
 		}
 		added++
 		code, _ := a.Code(now)
-		fmt.Fprintf(s.env.Stdout, "Added %s (id %s). Its code now is %s: enter it on the site to finish setting up.\n", a.Label(), a.ID, code)
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("Added %s (id %s). Its code now is %s: enter it on the site to finish setting up.", a.Label(), a.ID, code))
 		if a.Warning != "" {
-			fmt.Fprintf(s.env.Stdout, "  Note: %s.\n", a.Warning)
+			fmt.Fprintln(s.env.Stdout, i18n.Tf("  Note: %s.", a.Warning))
 		}
 		if shares != nil {
-			fmt.Fprintf(s.env.Stdout, "  Note: it has the same secret as %s: if it is the same account, delete one.\n", shares.Label())
+			fmt.Fprintln(s.env.Stdout, i18n.Tf("  Note: it has the same secret as %s: if it is the same account, delete one.", shares.Label()))
 		}
 	}
 	if added > 0 {
@@ -337,7 +338,7 @@ func manualAccount(s *session, secret, issuer, name, kind, algo string, digits, 
 		return nil, err
 	}
 	if issuer == "" && name == "" {
-		return nil, usagef("give --issuer or --name so you can tell the account apart")
+		return nil, usageErr(i18n.T("give --issuer or --name so you can tell the account apart"))
 	}
 	a := &accounts.Account{Issuer: issuer, Name: name, Kind: accounts.Kind(strings.ToLower(kind)),
 		Algorithm: accounts.Algorithm(strings.ToUpper(algo)), Digits: digits, Period: period, Counter: counter, Secret: key}
@@ -359,13 +360,13 @@ func manualAccount(s *session, secret, issuer, name, kind, algo string, digits, 
 }
 
 func runRemove(s *session, args []string) error {
-	v, id, err := openWithOneArg(s, "remove", "remove wants one account ID (see 'twofold list')", args)
+	v, id, err := openWithOneArg(s, "remove", i18n.T("remove wants one account ID (see 'twofold list')"), args)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
 	a, err := only(v.Accounts, func(a *accounts.Account) bool { return strings.HasPrefix(a.ID, id) },
-		fmt.Sprintf("no account has the ID %q (see 'twofold list')", id), fmt.Sprintf("accounts have IDs starting with %q; give more of it", id))
+		i18n.Tf("no account has the ID %q (see 'twofold list')", id), i18n.T("%d accounts have IDs starting with %q; give more of it"), id)
 	if err != nil {
 		return err
 	}
@@ -375,7 +376,7 @@ func runRemove(s *session, args []string) error {
 	if err := v.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stdout, "Removed %s. The previous vault is kept as %s.1.\n", a.Label(), v.Path())
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Removed %s. The previous vault is kept as %s.1.", a.Label(), v.Path()))
 	return nil
 }
 
@@ -393,17 +394,17 @@ func runVersion(s *session, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("version takes no arguments")
+		return usageErr(i18n.T("version takes no arguments"))
 	}
-	fmt.Fprintf(s.env.Stdout, "Twofold %s\nLicence: %s\n", buildinfo.Current(), buildinfo.Licence)
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Twofold %s\nLicence: %s", buildinfo.Current(), buildinfo.Licence))
 	p, err := s.vaultPath()
 	if err != nil {
 		return err
 	}
-	state := "not created yet"
+	state := i18n.T("not created yet")
 	if _, err := os.Stat(p); err == nil {
-		state = "exists"
+		state = i18n.T("exists")
 	}
-	fmt.Fprintf(s.env.Stdout, "Vault: %s (%s)\n", p, state)
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Vault: %s (%s)", p, state))
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"twofold/accounts"
+	"twofold/internal/i18n"
 	"twofold/scanner"
 )
 
@@ -23,9 +24,9 @@ type scanLine struct {
 // runScan prints what the QR codes in images hold; it changes nothing.
 func runScan(s *session, args []string) error {
 	fs := s.flags("scan")
-	asJSON := fs.Bool("json", false, "print one JSON line per file")
-	screen := fs.Bool("screen", false, "scan every display")
-	clip := fs.Bool("clipboard", false, "scan the image on the clipboard")
+	asJSON := fs.Bool("json", false, i18n.T("print one JSON line per file"))
+	screen := fs.Bool("screen", false, i18n.T("scan every display"))
+	clip := fs.Bool("clipboard", false, i18n.T("scan the image on the clipboard"))
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -67,7 +68,7 @@ func runScan(s *session, args []string) error {
 // asked; those appear as the files "screen" and "clipboard".
 func (s *session) scanSources(paths []string, screen, clip bool) ([]scanner.FileResult, error) {
 	if len(paths) == 0 && !screen && !clip {
-		return nil, usagef("give image files or folders, --screen or --clipboard")
+		return nil, usageErr(i18n.T("give image files or folders, --screen or --clipboard"))
 	}
 	var results []scanner.FileResult
 	if len(paths) > 0 {
@@ -95,7 +96,7 @@ func (s *session) scanPaths(paths []string) ([]scanner.FileResult, error) {
 	var progress scanner.Progress
 	if f, ok := s.rawStderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		progress = func(done, total int, _ string) {
-			fmt.Fprintf(f, "\rScanning images: %d of %d", done, total)
+			fmt.Fprint(f, "\r"+i18n.Tf("Scanning images: %d of %d", done, total))
 			if done == total {
 				fmt.Fprintln(f)
 			}

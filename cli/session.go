@@ -12,6 +12,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/internal/bounded"
+	"twofold/internal/i18n"
 )
 
 // session carries the global flags and opens the vault for a command.
@@ -32,9 +33,9 @@ type session struct {
 func (s *session) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&s.vaultFlag, "vault", s.vaultFlag, "vault file")
-	fs.StringVar(&s.passwordFile, "password-file", s.passwordFile, "read the vault password from this file (- = stdin)")
-	fs.BoolVar(&s.weakPassword, "weak-password", s.weakPassword, "accept a new password shorter than 8 characters")
+	fs.StringVar(&s.vaultFlag, "vault", s.vaultFlag, i18n.T("vault file"))
+	fs.StringVar(&s.passwordFile, "password-file", s.passwordFile, i18n.T("read the vault password from this file (- = stdin)"))
+	fs.BoolVar(&s.weakPassword, "weak-password", s.weakPassword, i18n.T("accept a new password shorter than 8 characters"))
 	return fs
 }
 
@@ -53,7 +54,7 @@ func (s *session) vaultPath() (string, error) {
 // password, asked for only if the keyring does not open the vault.
 func (s *session) unlockers() []accounts.Unlocker {
 	return []accounts.Unlocker{accounts.KeyringSlot{}, &lazyPassword{get: func() ([]byte, error) {
-		return s.password(s.passwordFile, "the vault")
+		return s.password(s.passwordFile, i18n.T("the vault"))
 	}}}
 }
 
@@ -87,12 +88,12 @@ func (s *session) openOrCreate() (*accounts.Vault, error) {
 		return nil, fmt.Errorf("%w; %w", err, errCannotCreate)
 	}
 	if err == nil {
-		fmt.Fprintf(s.env.Stderr, "Created a new vault at %s, its key kept in the OS keyring.\n", s.path)
+		fmt.Fprintln(s.env.Stderr, i18n.Tf("Created a new vault at %s, its key kept in the OS keyring.", s.path))
 	}
 	return v, err
 }
 
-var errCannotCreate = errors.New("so no vault can be created under it: to protect the vault with a password instead, run 'twofold vault protect --password'")
+var errCannotCreate = i18n.Error("so no vault can be created under it: to protect the vault with a password instead, run 'twofold vault protect --password'")
 
 // lazyPassword asks for the password only when a password slot is
 // tried, and only once however many slots there are.
@@ -119,18 +120,18 @@ func (l *lazyPassword) Unlock(st accounts.Stanza) ([]byte, error) {
 type needPassword struct{ what string }
 
 func (e needPassword) Error() string {
-	return e.what + " needs a password: give it with --password-file FILE ('-' for standard input) or run in a terminal"
+	return i18n.Tf("%s needs a password: give it with --password-file FILE ('-' for standard input) or run in a terminal", e.what)
 }
 
 // Is makes every needPassword match errNoPassword, whatever it names.
 func (needPassword) Is(target error) bool { _, ok := target.(needPassword); return ok }
 
-var errNoPassword error = needPassword{"the vault"}
+var errNoPassword error = needPassword{}
 
 // password reads the password of what ("the vault", "the backup x.json")
 // from file ("-" = stdin) or, with no file, from the terminal.
 func (s *session) password(file, what string) ([]byte, error) {
-	return s.askPassword(file, "Password of "+what+": ", what)
+	return s.askPassword(file, i18n.Tf("Password of %s: ", what), what)
 }
 
 // askPassword is password with its own prompt.
@@ -140,7 +141,7 @@ func (s *session) askPassword(file, prompt, what string) ([]byte, error) {
 		var err error
 		if file == "-" {
 			if s.stdinUsed {
-				return nil, usagef("standard input is already used for something else")
+				return nil, usageErr(i18n.T("standard input is already used for something else"))
 			}
 			s.stdinUsed = true
 			data, err = bounded.ReadStream(s.env.Stdin, maxPasswordFile)
@@ -148,12 +149,12 @@ func (s *session) askPassword(file, prompt, what string) ([]byte, error) {
 			data, err = bounded.ReadFile(file, maxPasswordFile)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read the password file: %w", err)
+			return nil, i18n.Errorf("read the password file: %w", err)
 		}
 		defer clear(data)
 		pw := []byte(strings.TrimRight(string(data), "\r\n"))
 		if len(pw) == 0 {
-			return nil, errors.New("the password file is empty")
+			return nil, i18n.Error("the password file is empty")
 		}
 		return pw, nil
 	}
@@ -165,10 +166,10 @@ func (s *session) askPassword(file, prompt, what string) ([]byte, error) {
 	pw, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(s.env.Stderr)
 	if err != nil {
-		return nil, fmt.Errorf("read password: %w", err)
+		return nil, i18n.Errorf("read password: %w", err)
 	}
 	if len(pw) == 0 {
-		return nil, errors.New("no password given")
+		return nil, i18n.Error("no password given")
 	}
 	return pw, nil
 }
@@ -183,7 +184,7 @@ func (s *session) newPassword(file, what string) ([]byte, error) {
 	}
 	if err := accounts.CheckNewPassword(string(pw)); err != nil && !s.weakPassword {
 		clear(pw)
-		return nil, fmt.Errorf("%w (or give --weak-password); nothing was changed", err)
+		return nil, i18n.Errorf("%w (or give --weak-password); nothing was changed", err)
 	}
 	return pw, nil
 }
@@ -193,16 +194,16 @@ func (s *session) newSecret(file, what string) ([]byte, error) {
 	if file != "" {
 		return s.password(file, what)
 	}
-	pw, err := s.askPassword("", "New password for "+what+": ", what)
+	pw, err := s.askPassword("", i18n.Tf("New password for %s: ", what), what)
 	if err != nil {
 		return nil, err
 	}
-	again, err := s.askPassword("", "Repeat it: ", what)
+	again, err := s.askPassword("", i18n.T("Repeat it: "), what)
 	if err != nil {
 		return nil, err
 	}
 	if string(pw) != string(again) {
-		return nil, errors.New("the two passwords differ; nothing was changed")
+		return nil, i18n.Error("the two passwords differ; nothing was changed")
 	}
 	return pw, nil
 }
@@ -212,19 +213,19 @@ func (s *session) newSecret(file, what string) ([]byte, error) {
 // form that reads it from standard input instead. Scripts are not told.
 func (s *session) warnSecretInArgs(stdinForm string) {
 	if f, ok := s.rawStderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprintf(s.env.Stderr, "Warning: a secret on the command line is visible to other users of this computer (ps); next time pipe it in: %s\n", stdinForm)
+		fmt.Fprintln(s.env.Stderr, i18n.Tf("Warning: a secret on the command line is visible to other users of this computer (ps); next time pipe it in: %s", stdinForm))
 	}
 }
 
 // stdinLines reads the non-empty lines of standard input.
 func (s *session) stdinLines() ([]string, error) {
 	if s.stdinUsed {
-		return nil, usagef("standard input is already used for something else")
+		return nil, usageErr(i18n.T("standard input is already used for something else"))
 	}
 	s.stdinUsed = true
 	data, err := bounded.ReadStream(s.env.Stdin, maxStdin)
 	if err != nil {
-		return nil, fmt.Errorf("read standard input: %w", err)
+		return nil, i18n.Errorf("read standard input: %w", err)
 	}
 	var out []string
 	for line := range strings.Lines(string(data)) {
@@ -246,27 +247,27 @@ const (
 func explain(err error, path string) string {
 	switch {
 	case errors.Is(err, accounts.ErrWrongPassword):
-		return "wrong password; nothing was changed"
+		return i18n.T("wrong password; nothing was changed")
 	case errors.Is(err, errNoPassword):
 		return err.Error()
 	case errors.Is(err, accounts.ErrDamaged):
-		return fmt.Sprintf("the vault at %s is damaged (it fails its integrity check); earlier copies are kept beside it: 'twofold vault info' lists them", path)
+		return i18n.Tf("the vault at %s is damaged (it fails its integrity check); earlier copies are kept beside it: 'twofold vault info' lists them", path)
 	case errors.As(err, new(*accounts.VersionError)):
 		var ve *accounts.VersionError
 		errors.As(err, &ve)
-		return fmt.Sprintf("the vault at %s was written by a newer Twofold (format %d; this one reads format %d): update Twofold to open it", path, ve.Version, accounts.FormatVersion)
+		return i18n.Tf("the vault at %s was written by a newer Twofold (format %d; this one reads format %d): update Twofold to open it", path, ve.Version, accounts.FormatVersion)
 	case errors.Is(err, accounts.ErrNotVault):
-		return fmt.Sprintf("%s is not a Twofold vault", path)
+		return i18n.Tf("%s is not a Twofold vault", path)
 	case errors.Is(err, accounts.ErrInUse):
-		return "the vault is in use by another Twofold process (is the app open?); try again when it is closed"
+		return i18n.T("the vault is in use by another Twofold process (is the app open?); try again when it is closed")
 	case errors.Is(err, accounts.ErrNoVault):
-		return fmt.Sprintf("there is no vault at %s yet; add an account with 'twofold add' to create one", path)
+		return i18n.Tf("there is no vault at %s yet; add an account with 'twofold add' to create one", path)
 	case errors.Is(err, accounts.ErrKeyMissing):
-		return "the OS keyring holds no key for this vault (was it deleted?); if the vault also has a password, give it with --password-file"
+		return i18n.T("the OS keyring holds no key for this vault (was it deleted?); if the vault also has a password, give it with --password-file")
 	case errors.Is(err, errCannotCreate):
 		return err.Error()
 	case errors.Is(err, accounts.ErrKeyringUnavailable):
-		return fmt.Sprintf("%v; the vault's key is kept there, so start or unlock the keyring and try again", err)
+		return i18n.Tf("%v; the vault's key is kept there, so start or unlock the keyring and try again", err)
 	}
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }

@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"twofold/accounts"
+	"twofold/internal/i18n"
 )
 
 func runVault(s *session, args []string) error {
 	if len(args) == 0 {
-		return usagef("vault wants info, protect, unprotect or forget-copies")
+		return usageErr(i18n.T("vault wants info, protect, unprotect or forget-copies"))
 	}
 	switch args[0] {
 	case "info":
@@ -22,14 +23,14 @@ func runVault(s *session, args []string) error {
 	case "forget-copies":
 		return vaultForgetCopies(s, args[1:])
 	}
-	return usagef("unknown vault command %q", args[0])
+	return usagef(i18n.T("unknown vault command %q"), args[0])
 }
 
 func vaultInfo(s *session, args []string) error {
 	if pos, err := parse(s.flags("vault info"), args); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usagef("vault info takes no arguments")
+		return usageErr(i18n.T("vault info takes no arguments"))
 	}
 	p, err := s.vaultPath()
 	if err != nil {
@@ -41,7 +42,7 @@ func vaultInfo(s *session, args []string) error {
 	}
 	// The header is checked without a key; the contents need one. Use
 	// only what needs no prompt: the keyring, or a given password file.
-	status := fmt.Sprintf("intact (format %d)", info.Version)
+	status := i18n.Tf("intact (format %d)", info.Version)
 	if info.Err == nil {
 		unlockers := []accounts.Unlocker{accounts.KeyringSlot{}}
 		if s.passwordFile != "" {
@@ -50,54 +51,54 @@ func vaultInfo(s *session, args []string) error {
 		v, err := accounts.Read(p, unlockers...)
 		switch {
 		case err == nil:
-			status = fmt.Sprintf("intact (format %d, %d accounts)", info.Version, len(v.Accounts))
+			status = i18n.Tf("intact (format %d, %s)", info.Version, i18n.Nf("%d accounts", len(v.Accounts), len(v.Accounts)))
 			v.Close()
 		case errors.Is(err, accounts.ErrDamaged):
 			info.Err = err
 		default:
-			status = fmt.Sprintf("header intact (format %d); contents not checked: %s", info.Version, explain(err, p))
+			status = i18n.Tf("header intact (format %d); contents not checked: %s", info.Version, explain(err, p))
 		}
 	}
 	w := s.env.Stdout
-	fmt.Fprintf(w, "Vault:   %s\n", info.Path)
+	fmt.Fprintln(w, i18n.Tf("Vault:   %s", info.Path))
 	if info.Err != nil {
-		fmt.Fprintf(w, "Status:  cannot be opened: %s\n", explain(info.Err, p))
+		fmt.Fprintln(w, i18n.Tf("Status:  cannot be opened: %s", explain(info.Err, p)))
 	} else {
-		fmt.Fprintf(w, "Status:  %s\n", status)
-		fmt.Fprintf(w, "Unlocks with: %s\n", strings.Join(info.Slots, ", "))
+		fmt.Fprintln(w, i18n.Tf("Status:  %s", status))
+		fmt.Fprintln(w, i18n.Tf("Unlocks with: %s", strings.Join(info.Slots, ", ")))
 	}
 	if len(info.Generations) == 0 {
-		fmt.Fprintln(w, "Earlier copies: none yet")
+		fmt.Fprintln(w, i18n.T("Earlier copies: none yet"))
 		return nil
 	}
-	fmt.Fprintln(w, "Earlier copies (newest first):")
+	fmt.Fprintln(w, i18n.T("Earlier copies (newest first):"))
 	for _, g := range info.Generations {
-		state := "intact"
+		state := i18n.T("intact")
 		if g.Err != nil {
-			state = "damaged"
+			state = i18n.T("damaged")
 		}
 		fmt.Fprintf(w, "  %s  %s  %s\n", g.Path, g.Modified.Format("2006-01-02 15:04:05"), state)
 	}
 	if info.Err != nil {
-		fmt.Fprintf(w, "To go back to an earlier copy, copy it over the vault, e.g.: cp %s %s\n", info.Generations[0].Path, p)
+		fmt.Fprintln(w, i18n.Tf("To go back to an earlier copy, copy it over the vault, e.g.: cp %s %s", info.Generations[0].Path, p))
 	}
 	return nil
 }
 
 func slotFlags(s *session, name string, args []string) (slot string, newPasswordFile, oldPasswordFile string, err error) {
 	fs := s.flags(name)
-	password := fs.Bool("password", false, "a password slot")
-	keyring := fs.Bool("keyring", false, "the OS keyring slot")
-	fs.StringVar(&oldPasswordFile, "old-password-file", "", "the current password, when changing it without the keyring")
+	password := fs.Bool("password", false, i18n.T("a password slot"))
+	keyring := fs.Bool("keyring", false, i18n.T("the OS keyring slot"))
+	fs.StringVar(&oldPasswordFile, "old-password-file", "", i18n.T("the current password, when changing it without the keyring"))
 	pos, err := parse(fs, args)
 	if err != nil {
 		return "", "", "", err
 	}
 	switch {
 	case len(pos) > 0:
-		return "", "", "", usagef("%s takes no arguments", name)
+		return "", "", "", usagef(i18n.T("%s takes no arguments"), name)
 	case *password == *keyring:
-		return "", "", "", usagef("%s wants one of --password or --keyring", name)
+		return "", "", "", usagef(i18n.T("%s wants one of --password or --keyring"), name)
 	case *password:
 		return accounts.SlotPassword, s.passwordFile, oldPasswordFile, nil
 	}
@@ -115,7 +116,7 @@ func vaultProtect(s *session, args []string) error {
 	}
 	var locker accounts.Locker = accounts.KeyringSlot{}
 	if slot == accounts.SlotPassword {
-		pw, err := s.newPassword(newFile, "the vault")
+		pw, err := s.newPassword(newFile, i18n.T("the vault"))
 		if err != nil {
 			return err
 		}
@@ -127,7 +128,7 @@ func vaultProtect(s *session, args []string) error {
 			return err
 		}
 		v.Close()
-		fmt.Fprintf(s.env.Stdout, "Created a new vault at %s, protected by %s.\n", p, describeSlot(slot))
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("Created a new vault at %s, protected by %s.", p, describeSlot(slot)))
 		return nil
 	}
 	// With --password-file naming the new password, the current one (if
@@ -145,7 +146,7 @@ func vaultProtect(s *session, args []string) error {
 		had = had || t == slot
 	}
 	if had && slot == accounts.SlotKeyring {
-		fmt.Fprintln(s.env.Stdout, "The vault is already protected by the OS keyring.")
+		fmt.Fprintln(s.env.Stdout, i18n.T("The vault is already protected by the OS keyring."))
 		return nil
 	}
 	if err := v.AddSlot(slot, locker); err != nil {
@@ -155,10 +156,10 @@ func vaultProtect(s *session, args []string) error {
 		return err
 	}
 	if had {
-		fmt.Fprintln(s.env.Stdout, "Changed the vault's password.")
+		fmt.Fprintln(s.env.Stdout, i18n.T("Changed the vault's password."))
 		s.afterRekey(v)
 	} else {
-		fmt.Fprintf(s.env.Stdout, "The vault now also opens with %s.\n", describeSlot(slot))
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault now also opens with %s.", describeSlot(slot)))
 	}
 	return nil
 }
@@ -175,7 +176,7 @@ func vaultUnprotect(s *session, args []string) error {
 	defer v.Close()
 	err = v.RemoveSlot(slot)
 	if errors.Is(err, accounts.ErrLastSlot) {
-		return fmt.Errorf("%s is the only way to open the vault, so it stays; add another first (e.g. 'twofold vault protect --password')", describeSlot(slot))
+		return i18n.Errorf("%s is the only way to open the vault, so it stays; add another first (e.g. 'twofold vault protect --password')", describeSlot(slot))
 	}
 	if err != nil {
 		return err
@@ -183,7 +184,7 @@ func vaultUnprotect(s *session, args []string) error {
 	if err := v.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stdout, "The vault no longer opens with %s; it opens with %s.\n", describeSlot(slot), strings.Join(v.Slots(), ", "))
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault no longer opens with %s; it opens with %s.", describeSlot(slot), strings.Join(v.Slots(), ", ")))
 	s.afterRekey(v)
 	return nil
 }
@@ -193,10 +194,10 @@ func vaultUnprotect(s *session, args []string) error {
 // way until 'twofold vault forget-copies' deletes them.
 func (s *session) afterRekey(v *accounts.Vault) {
 	if err := v.Forgotten(); err != nil {
-		fmt.Fprintf(s.env.Stderr, "twofold: an old keyring item could not be deleted (%v); the vault no longer uses it.\n", err)
+		fmt.Fprintln(s.env.Stderr, "twofold: "+i18n.Tf("an old keyring item could not be deleted (%v); the vault no longer uses it.", err))
 	}
 	if n := v.KeptGenerations(); n > 0 {
-		fmt.Fprintf(s.env.Stdout, "The vault has a new key. The earlier copies kept beside it (%d) still open the old way: 'twofold vault forget-copies' deletes them.\n", n)
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault has a new key. The earlier copies kept beside it (%d) still open the old way: 'twofold vault forget-copies' deletes them.", n))
 	}
 }
 
@@ -207,7 +208,7 @@ func vaultForgetCopies(s *session, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("vault forget-copies takes no arguments")
+		return usageErr(i18n.T("vault forget-copies takes no arguments"))
 	}
 	v, err := s.open()
 	if err != nil {
@@ -218,13 +219,13 @@ func vaultForgetCopies(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stdout, "Deleted the earlier copies of the vault (%d).\n", n)
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Deleted the earlier copies of the vault (%d).", n))
 	return nil
 }
 
 func describeSlot(slot string) string {
 	if slot == accounts.SlotKeyring {
-		return "the OS keyring"
+		return i18n.T("the OS keyring")
 	}
-	return "a password"
+	return i18n.T("a password")
 }

@@ -14,6 +14,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/hardware"
+	"twofold/internal/i18n"
 )
 
 // twofold yubikey info|list|code|add|delete|password|reset: accounts
@@ -21,18 +22,18 @@ import (
 // --password-file is the key's OATH password here.
 func runYubikey(s *session, args []string) error {
 	if len(args) == 0 {
-		return usagef("yubikey wants info, list, code, add, delete, password or reset")
+		return usageErr(i18n.T("yubikey wants info, list, code, add, delete, password or reset"))
 	}
 	fs := s.flags("yubikey")
-	reader := fs.String("reader", os.Getenv("TWOFOLD_YUBIKEY"), "the key to use: its serial, or (part of) its reader's name (default: $TWOFOLD_YUBIKEY)")
-	asJSON := fs.Bool("json", false, "print JSON (list, code)")
-	at := fs.String("at", "", "code: Unix time to compute the codes for (default: now)")
-	ntp := fs.Bool("ntp", false, "code: the time server's time, when this computer's clock is off")
-	touch := fs.Bool("touch", false, "add: the key computes the code only when touched")
-	also := fs.String("also", "", "add: write the account to this second key too (a spare)")
-	force := fs.Bool("force", false, "reset: do not ask")
-	replace := fs.Bool("replace", false, "add: replace an account of the same name on the key (its old secret is lost)")
-	newPwFile := fs.String("new-password-file", "", "password set: read the new password from this file")
+	reader := fs.String("reader", os.Getenv("TWOFOLD_YUBIKEY"), i18n.T("the key to use: its serial, or (part of) its reader's name (default: $TWOFOLD_YUBIKEY)"))
+	asJSON := fs.Bool("json", false, i18n.T("print JSON (list, code)"))
+	at := fs.String("at", "", i18n.T("code: Unix time to compute the codes for (default: now)"))
+	ntp := fs.Bool("ntp", false, i18n.T("code: the time server's time, when this computer's clock is off"))
+	touch := fs.Bool("touch", false, i18n.T("add: the key computes the code only when touched"))
+	also := fs.String("also", "", i18n.T("add: write the account to this second key too (a spare)"))
+	force := fs.Bool("force", false, i18n.T("reset: do not ask"))
+	replace := fs.Bool("replace", false, i18n.T("add: replace an account of the same name on the key (its old secret is lost)"))
+	newPwFile := fs.String("new-password-file", "", i18n.T("password set: read the new password from this file"))
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -58,12 +59,12 @@ func runYubikey(s *session, args []string) error {
 		return yubikeyCode(s, k, pos, clock(), *asJSON)
 	case "add":
 		if len(pos) != 1 {
-			return usagef("yubikey add wants one otpauth URI ('-' reads it from stdin)")
+			return usageErr(i18n.T("yubikey add wants one otpauth URI ('-' reads it from stdin)"))
 		}
 		return yubikeyAdd(s, k, pos[0], *touch, *also, *replace)
 	case "delete":
 		if len(pos) != 1 {
-			return usagef("yubikey delete wants the account's name (see 'twofold yubikey list')")
+			return usageErr(i18n.T("yubikey delete wants the account's name (see 'twofold yubikey list')"))
 		}
 		list, err := k.List()
 		if err != nil {
@@ -76,14 +77,14 @@ func runYubikey(s *session, args []string) error {
 		if err := k.Delete(c.Name); err != nil {
 			return err
 		}
-		fmt.Fprintf(s.env.Stdout, "Deleted %s from %s.\n", c.Name, k.Name())
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("Deleted %s from %s.", c.Name, k.Name()))
 		return nil
 	case "password":
 		return yubikeyPassword(s, k, pos, *newPwFile)
 	case "reset":
 		return yubikeyReset(s, k, *force)
 	}
-	return usagef("unknown yubikey command %q", sub)
+	return usagef(i18n.T("unknown yubikey command %q"), sub)
 }
 
 // openKey opens the chosen key and, if its OATH application has a
@@ -126,12 +127,12 @@ func yubikeyInfo(s *session, which string) error {
 		if !key.Matches(which) {
 			continue
 		}
-		line := fmt.Sprintf("%s: firmware %s, in %s", key.Name(), key.Version, key.Reader)
+		line := i18n.Tf("%s: firmware %s, in %s", key.Name(), key.Version, key.Reader)
 		if key.Serial == 0 { // named by its reader: the device id tells it apart
-			line = fmt.Sprintf("%s: firmware %s, no serial, OATH device id %s", key.Name(), key.Version, key.Device)
+			line = i18n.Tf("%s: firmware %s, no serial, OATH device id %s", key.Name(), key.Version, key.Device)
 		}
 		if key.Protected {
-			line += ", OATH password set"
+			line += i18n.T(", OATH password set")
 		}
 		if k, err := hardware.Open(key.Reader); err == nil {
 			if list, err := k.List(); err == nil {
@@ -167,19 +168,19 @@ func yubikeyList(s *session, k *hardware.Session, asJSON bool) error {
 		return json.NewEncoder(s.jsonOut).Encode(out)
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tDETAILS")
+	fmt.Fprintln(tw, i18n.T("NAME\tTYPE\tDETAILS"))
 	for _, c := range codes {
 		details := fmt.Sprintf("%d s", c.Period)
 		if c.Kind == "hotp" {
-			details = "counter"
+			details = i18n.T("counter")
 		}
 		if c.Touch {
-			details += ", touch"
+			details += i18n.T(", touch")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, strings.ToUpper(string(c.Kind)), details)
 	}
 	tw.Flush()
-	fmt.Fprintf(s.env.Stdout, "%s on %s.\n", k.Used(len(codes)), k.Name())
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("%s on %s.", k.Used(len(codes)), k.Name()))
 	return nil
 }
 
@@ -205,7 +206,7 @@ func yubikeyCode(s *session, k *hardware.Session, pos []string, now time.Time, a
 		// Asked for by name: HOTP and touch accounts are computed too.
 		if codes[0].Code == "" {
 			if codes[0].Touch {
-				fmt.Fprintln(s.env.Stderr, "Touch your YubiKey…")
+				fmt.Fprintln(s.env.Stderr, i18n.T("Touch your YubiKey…"))
 			}
 			if codes[0].Code, err = k.Calculate(codes[0].Credential, now); err != nil {
 				return err
@@ -225,9 +226,9 @@ func yubikeyCode(s *session, k *hardware.Session, pos []string, now time.Time, a
 		switch {
 		case code != "":
 		case c.Touch:
-			code = "[touch: name it to compute]"
+			code = i18n.T("[touch: name it to compute]")
 		default:
-			code = "[HOTP: name it to compute]"
+			code = i18n.T("[HOTP: name it to compute]")
 		}
 		fmt.Fprintf(tw, "%s\t%s\n", c.Name, code)
 	}
@@ -244,7 +245,7 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 			return err
 		}
 		if len(lines) != 1 {
-			return usagef("yubikey add - wants one URI on standard input")
+			return usageErr(i18n.T("yubikey add - wants one URI on standard input"))
 		}
 		uri = lines[0]
 	}
@@ -253,14 +254,14 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 		return err
 	}
 	if len(found) != 1 {
-		return usagef("yubikey add takes one account at a time")
+		return usageErr(i18n.T("yubikey add takes one account at a time"))
 	}
 	a := found[0]
 	keys := []*hardware.Session{k}
 	if also != "" {
 		k2, err := s.unlockKey(hardware.OpenOther(also, k))
 		if err != nil {
-			return fmt.Errorf("the second key (--also): %w; nothing was written", err)
+			return i18n.Errorf("the second key (--also): %w; nothing was written", err)
 		}
 		defer k2.Close()
 		keys = append(keys, k2)
@@ -273,7 +274,7 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 			return err
 		}
 		if len(names) > 0 && !replace {
-			return fmt.Errorf("%s already holds %s: give --replace to replace it (its old secret is lost); nothing was written", key.Name(), names[0])
+			return i18n.Errorf("%s already holds %s: give --replace to replace it (its old secret is lost); nothing was written", key.Name(), names[0])
 		}
 		held[key] = len(names) > 0
 	}
@@ -292,13 +293,13 @@ func yubikeyAdd(s *session, k *hardware.Session, uri string, touch bool, also st
 		}
 		written = append(written, key)
 		list, _ := key.List()
-		fmt.Fprintf(s.env.Stdout, "Added %s to %s (%s).\n", c.Name, key.Name(), key.Used(len(list)))
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("Added %s to %s (%s).", c.Name, key.Name(), key.Used(len(list))))
 		if left := key.Capacity() - len(list); key.Capacity() > 0 && left <= hardware.FewLeft {
-			fmt.Fprintf(s.env.Stderr, "Note: %s has room for %d more.\n", key.Name(), left)
+			fmt.Fprintln(s.env.Stderr, i18n.Tf("Note: %s has room for %d more.", key.Name(), left))
 		}
 	}
 	if also == "" {
-		fmt.Fprintln(s.env.Stderr, "The secret cannot be read back from a YubiKey: keep a second key (--also) or a backup of the QR code.")
+		fmt.Fprintln(s.env.Stderr, i18n.T("The secret cannot be read back from a YubiKey: keep a second key (--also) or a backup of the QR code."))
 	}
 	return nil
 }
@@ -315,23 +316,23 @@ func (s *session) undoPut(a *accounts.Account, written []*hardware.Session, repl
 		}
 	}
 	if len(still) > 0 {
-		return fmt.Errorf("%w; %s holds %s, the other key does not", failed, strings.Join(still, " and "), name)
+		return i18n.Errorf("%w; %s holds %s, the other key does not", failed, strings.Join(still, i18n.T(" and ")), name)
 	}
 	if len(written) > 0 {
-		return fmt.Errorf("%w; it was taken back off %s, so no key holds it", failed, written[0].Name())
+		return i18n.Errorf("%w; it was taken back off %s, so no key holds it", failed, written[0].Name())
 	}
-	return fmt.Errorf("%w; nothing was written", failed)
+	return i18n.Errorf("%w; nothing was written", failed)
 }
 
 func yubikeyPassword(s *session, k *hardware.Session, pos []string, newFile string) error {
 	if len(pos) != 1 || (pos[0] != "set" && pos[0] != "clear") {
-		return usagef("yubikey password wants set or clear")
+		return usageErr(i18n.T("yubikey password wants set or clear"))
 	}
 	if pos[0] == "clear" {
 		if err := k.ClearPassword(); err != nil {
 			return err
 		}
-		fmt.Fprintf(s.env.Stdout, "The OATH password of %s is cleared.\n", k.Name())
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("The OATH password of %s is cleared.", k.Name()))
 		return nil
 	}
 	pw, err := s.newSecret(newFile, k.Name())
@@ -341,7 +342,7 @@ func yubikeyPassword(s *session, k *hardware.Session, pos []string, newFile stri
 	if err := k.SetPassword(string(pw)); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stdout, "The OATH password of %s is set.\n", k.Name())
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("The OATH password of %s is set.", k.Name()))
 	return nil
 }
 
@@ -350,18 +351,18 @@ func yubikeyReset(s *session, k *hardware.Session, force bool) error {
 	if !force {
 		f, ok := s.env.Stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
-			return usagef("yubikey reset erases every account on the key: give --force to confirm")
+			return usageErr(i18n.T("yubikey reset erases every account on the key: give --force to confirm"))
 		}
-		fmt.Fprintf(s.env.Stderr, "Erase all %d accounts and the password on %s? Their secrets cannot be recovered. Type 'reset' to confirm: ", len(list), k.Name())
+		fmt.Fprint(s.env.Stderr, i18n.Tf("Erase all %d accounts and the password on %s? Their secrets cannot be recovered. Type 'reset' to confirm: ", len(list), k.Name()))
 		var answer string
 		fmt.Fscanln(s.env.Stdin, &answer)
 		if answer != "reset" {
-			return errors.New("nothing was erased")
+			return i18n.Error("nothing was erased")
 		}
 	}
 	if err := k.Reset(); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stdout, "Erased the OATH application of %s (%d accounts).\n", k.Name(), len(list))
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Erased the OATH application of %s (%s).", k.Name(), i18n.Nf("%d accounts", len(list), len(list))))
 	return nil
 }
