@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +10,7 @@ import (
 	"twofold/accounts"
 	"twofold/assets"
 	"twofold/internal/buildinfo"
+	"twofold/internal/i18n"
 )
 
 // showAbout tells which Twofold this is, its licence, and where its
@@ -20,7 +19,7 @@ func (g *gui) showAbout() {
 	icon := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.Icon))
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(64, 64))
-	vault := "unknown"
+	vault := i18n.T("unknown")
 	if p, err := accounts.VaultPath(g.path); err == nil {
 		vault = p
 	}
@@ -29,13 +28,13 @@ func (g *gui) showAbout() {
 	path.Wrapping = fyne.TextWrapBreak
 	title := widget.NewLabelWithStyle("Twofold", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	content := container.NewVBox(
-		container.NewHBox(icon, container.NewVBox(title, widget.NewLabel("A desktop authenticator"))),
-		widget.NewLabel(fmt.Sprintf("Version %s", buildinfo.Current())),
-		widget.NewLabel(fmt.Sprintf("Licence: %s", buildinfo.Licence)),
-		widget.NewLabel("The vault:"),
+		container.NewHBox(icon, container.NewVBox(title, widget.NewLabel(i18n.T("A desktop authenticator")))),
+		widget.NewLabel(i18n.Tf("Version %s", buildinfo.Current())),
+		widget.NewLabel(i18n.Tf("Licence: %s", buildinfo.Licence)),
+		widget.NewLabel(i18n.T("The vault:")),
 		path,
 	)
-	d := dialog.NewCustom("About Twofold", "Close", content, g.win)
+	d := dialog.NewCustom(i18n.T("About Twofold"), i18n.T("Close"), content, g.win)
 	d.Resize(fyne.NewSize(420, 0))
 	d.Show()
 }

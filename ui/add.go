@@ -19,6 +19,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/internal/bounded"
+	"twofold/internal/i18n"
 	"twofold/scanner"
 )
 
@@ -56,10 +57,10 @@ func (f *found) files(results []scanner.FileResult) {
 // addManual is the form for a key typed from a site's setup page.
 func (g *gui) addManual() {
 	issuer, name, secret := g.newEntry(), g.newEntry(), g.newEntry()
-	issuer.SetPlaceHolder("e.g. GitHub")
-	name.SetPlaceHolder("e.g. you@example.com")
-	secret.SetPlaceHolder("the key the site shows, e.g. JBSW Y3DP EHPK 3PXP")
-	kind := widget.NewSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)", "Steam"}, nil)
+	issuer.SetPlaceHolder(i18n.T("e.g. GitHub"))
+	name.SetPlaceHolder(i18n.T("e.g. you@example.com"))
+	secret.SetPlaceHolder(i18n.T("the key the site shows, e.g. JBSW Y3DP EHPK 3PXP"))
+	kind := widget.NewSelect([]string{i18n.T("Time-based (TOTP)"), i18n.T("Counter-based (HOTP)"), i18n.T("Steam")}, nil)
 	kind.SetSelectedIndex(0)
 	algo := widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
 	algo.SetSelectedIndex(0)
@@ -70,19 +71,20 @@ func (g *gui) addManual() {
 	counter.SetText("0")
 	// Checked as typed by check below, which shows one message: entries'
 	// own validators would add a ✓ or ✗ of their own beside it.
-	periodOK, counterOK := intIn(1, accounts.MaxPeriod, "period"), intIn(0, 1<<62, "counter")
-	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced", widget.NewForm(
-		widget.NewFormItem("Type", kind), widget.NewFormItem("Algorithm", algo),
-		widget.NewFormItem("Digits", digits), widget.NewFormItem("Period (s)", period),
-		widget.NewFormItem("Counter", counter))))
+	periodOK := intIn(1, accounts.MaxPeriod, i18n.T("The period must be a whole number from %d to %d."))
+	counterOK := intIn(0, 1<<62, i18n.T("The counter must be a whole number from %d to %d."))
+	advanced := widget.NewAccordion(widget.NewAccordionItem(i18n.T("Advanced"), widget.NewForm(
+		widget.NewFormItem(i18n.T("Type"), kind), widget.NewFormItem(i18n.T("Algorithm"), algo),
+		widget.NewFormItem(i18n.T("Digits"), digits), widget.NewFormItem(i18n.T("Period (s)"), period),
+		widget.NewFormItem(i18n.T("Counter"), counter))))
 	form := widget.NewForm(
-		widget.NewFormItem("Issuer", issuer), widget.NewFormItem("Account", name),
-		widget.NewFormItem("Secret key", secret), widget.NewFormItem("", advanced))
+		widget.NewFormItem(i18n.T("Issuer"), issuer), widget.NewFormItem(i18n.T("Account"), name),
+		widget.NewFormItem(i18n.T("Secret key"), secret), widget.NewFormItem("", advanced))
 	hint := widget.NewLabel("")
 	hint.Importance = widget.DangerImportance
 	hint.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
-	addBtn := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), func() {
+	addBtn := widget.NewButtonWithIcon(i18n.T("Add"), theme.ConfirmIcon(), func() {
 		key, _ := accounts.DecodeSecret(secret.Text)
 		p, _ := strconv.Atoi(period.Text)
 		c, _ := strconv.ParseUint(counter.Text, 10, 64)
@@ -106,7 +108,7 @@ func (g *gui) addManual() {
 		var problem string
 		switch {
 		case strings.TrimSpace(issuer.Text) == "" && strings.TrimSpace(name.Text) == "":
-			problem = "Give an issuer or an account name."
+			problem = i18n.T("Give an issuer or an account name.")
 		case strings.TrimSpace(secret.Text) != "" && secretProblem(secret.Text) != "":
 			problem = secretProblem(secret.Text)
 		case periodOK(period.Text) != "":
@@ -125,20 +127,21 @@ func (g *gui) addManual() {
 		e.OnChanged = check
 	}
 	check("")
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons("Enter a key", container.NewBorder(nil,
+	cancel := widget.NewButtonWithIcon(i18n.T("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(i18n.T("Enter a key"), container.NewBorder(nil,
 		container.NewVBox(hint, container.NewGridWithColumns(2, cancel, addBtn)), nil, nil, form), g.win)
 	d.Resize(g.fit(460, 440))
 	d.Show()
 	g.win.Canvas().Focus(issuer)
 }
 
-// intIn checks a number field: the sentence to show, or "".
-func intIn(lo, hi int, what string) func(string) string {
+// intIn checks a number field: the sentence to show (msg, a format of
+// lo and hi), or "".
+func intIn(lo, hi int, msg string) func(string) string {
 	return func(s string) string {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < lo || n > hi {
-			return fmt.Sprintf("The %s must be a whole number from %d to %d.", what, lo, hi)
+			return fmt.Sprintf(msg, lo, hi)
 		}
 		return ""
 	}
@@ -153,11 +156,11 @@ func secretProblem(s string) string {
 		if strings.ContainsRune(" \t-=", r) || (r >= 'A' && r <= 'Z') || (r >= '2' && r <= '7') {
 			continue
 		}
-		hint := map[rune]string{'0': " (is it the letter O?)", '1': " (is it the letter I or L?)", '8': " (is it the letter B?)", '9': ""}[r]
-		return fmt.Sprintf("A secret key has only the letters A to Z and the digits 2 to 7, not “%c”%s.", r, hint)
+		hint := map[rune]string{'0': i18n.T(" (is it the letter O?)"), '1': i18n.T(" (is it the letter I or L?)"), '8': i18n.T(" (is it the letter B?)"), '9': ""}[r]
+		return i18n.Tf("A secret key has only the letters A to Z and the digits 2 to 7, not “%c”%s.", r, hint)
 	}
 	if _, err := accounts.DecodeSecret(s); err != nil {
-		return "The secret key is incomplete: check that you typed all of it."
+		return i18n.T("The secret key is incomplete: check that you typed all of it.")
 	}
 	return ""
 }
@@ -175,18 +178,18 @@ func (g *gui) addFromFolder() {
 // progress bar and a Cancel button.
 func (g *gui) scanWithProgress(paths []string) {
 	bar := widget.NewProgressBar()
-	label := widget.NewLabel("Looking for images…")
+	label := widget.NewLabel(i18n.T("Looking for images…"))
 	ctx, cancel := context.WithCancel(context.Background())
 	var d *dialog.CustomDialog
-	cancelBtn := widget.NewButton("Cancel", func() { cancel() })
-	d = dialog.NewCustomWithoutButtons("Scanning images", container.NewVBox(label, bar, cancelBtn), g.win)
+	cancelBtn := widget.NewButton(i18n.T("Cancel"), func() { cancel() })
+	d = dialog.NewCustomWithoutButtons(i18n.T("Scanning images"), container.NewVBox(label, bar, cancelBtn), g.win)
 	d.Resize(g.fit(380, 160))
 	d.Show()
 	go func() {
 		results, err := scanner.ScanPaths(ctx, paths, func(done, total int, file string) {
 			do(func() {
 				bar.SetValue(float64(done) / float64(total))
-				label.SetText(fmt.Sprintf("%d of %d images", done, total))
+				label.SetText(i18n.Tf("%d of %d images", done, total))
 			})
 		})
 		cancelled := ctx.Err() != nil
@@ -206,7 +209,7 @@ func (g *gui) scanWithProgress(paths []string) {
 			}
 			f.files(kept)
 			if cancelled {
-				f.problems = append(f.problems, fmt.Sprintf("Stopped after %d of %d images.", len(kept), len(results)))
+				f.problems = append(f.problems, i18n.Tf("Stopped after %d of %d images.", len(kept), len(results)))
 			}
 			g.add(f)
 		})
@@ -227,7 +230,7 @@ func (g *gui) addFromScreen() {
 				return
 			}
 			f := &found{}
-			f.payloads("The screen", texts)
+			f.payloads(i18n.T("The screen"), texts)
 			g.add(f)
 		})
 	}()
@@ -237,7 +240,7 @@ func (g *gui) addFromScreen() {
 func (g *gui) paste() {
 	if text := strings.TrimSpace(g.app.Clipboard().Content()); text != "" {
 		f := &found{}
-		f.payloads("The clipboard", lines(text))
+		f.payloads(i18n.T("The clipboard"), lines(text))
 		g.add(f)
 		return
 	}
@@ -247,7 +250,7 @@ func (g *gui) paste() {
 		return
 	}
 	f := &found{}
-	f.payloads("The clipboard's image", texts)
+	f.payloads(i18n.T("The clipboard's image"), texts)
 	g.add(f)
 }
 
@@ -316,9 +319,9 @@ func webAddress(u fyne.URI) string {
 // holds, with a progress dialog and a Cancel button.
 func (g *gui) scanURL(addr string) {
 	ctx, cancel := context.WithCancel(context.Background())
-	d := dialog.NewCustomWithoutButtons("Fetching the image", container.NewVBox(
-		widget.NewLabel("Fetching the dropped image…"), widget.NewProgressBarInfinite(),
-		widget.NewButton("Cancel", cancel)), g.win)
+	d := dialog.NewCustomWithoutButtons(i18n.T("Fetching the image"), container.NewVBox(
+		widget.NewLabel(i18n.T("Fetching the dropped image…")), widget.NewProgressBarInfinite(),
+		widget.NewButton(i18n.T("Cancel"), cancel)), g.win)
 	d.Show()
 	go func() {
 		texts, err := scanner.ScanURL(ctx, addr)
@@ -333,7 +336,7 @@ func (g *gui) scanURL(addr string) {
 			if err != nil {
 				f.problems = append(f.problems, sentence(err))
 			} else {
-				f.payloads("the dropped image", texts)
+				f.payloads(i18n.T("the dropped image"), texts)
 			}
 			g.add(f)
 		})
@@ -358,11 +361,11 @@ func lines(s string) []string {
 // setup, the duplicates skipped, and what went wrong.
 func (g *gui) add(f *found) {
 	if len(f.accounts) == 0 {
-		msg := "No account was found."
+		msg := i18n.T("No account was found.")
 		if len(f.problems) > 0 {
 			msg = strings.Join(f.problems, "\n")
 		}
-		dialog.ShowInformation("Nothing added", msg, g.win)
+		showInformation(i18n.T("Nothing added"), msg, g.win)
 		return
 	}
 	if !f.placed && g.main.keysReady() {
@@ -402,7 +405,7 @@ func (g *gui) store(accts []*accounts.Account) (added []*accounts.Account, skipp
 		}
 		added = append(added, a)
 		if shares != nil {
-			problems = append(problems, fmt.Sprintf("%s has the same secret as %s: if it is the same account, delete one.", a.Label(), shares.Label()))
+			problems = append(problems, i18n.Tf("%s has the same secret as %s: if it is the same account, delete one.", a.Label(), shares.Label()))
 		}
 	}
 	if len(added) == 0 {
@@ -419,28 +422,22 @@ func (g *gui) store(accts []*accounts.Account) (added []*accounts.Account, skipp
 
 // addedTitle says what an add did, in a few words.
 func addedTitle(added, skipped int) string {
-	plural := func(n int, one, many string) string {
-		if n == 1 {
-			return one
-		}
-		return fmt.Sprintf(many, n)
-	}
 	switch {
 	case added == 0 && skipped > 0:
-		return plural(skipped, "Already in the vault", "All %d already in the vault")
+		return i18n.Nf("All %d already in the vault", skipped, skipped)
 	case added == 0:
-		return "Nothing added"
+		return i18n.T("Nothing added")
 	case skipped > 0:
-		return plural(added, "Added 1 account", "Added %d accounts") + plural(skipped, "; 1 was already there", "; %d were already there")
+		return i18n.Nf("Added %d accounts", added, added) + i18n.Nf("; %d were already there", skipped, skipped)
 	}
-	return plural(added, "Added 1 account", "Added %d accounts")
+	return i18n.Nf("Added %d accounts", added, added)
 }
 
 func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
 	var parts []fyne.CanvasObject
 	var list *codeList
 	if len(added) > 0 {
-		parts = append(parts, widget.NewLabel("Enter this code on the site to finish setting up:"))
+		parts = append(parts, widget.NewLabel(i18n.T("Enter this code on the site to finish setting up:")))
 		list = newCodeList(added, g.now)
 		list.onCopy = g.main.copy
 		rows := min(len(added), 4)
@@ -449,7 +446,7 @@ func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
 	var notes []string
 	notes = append(notes, f.transfers.Status()...)
 	for _, s := range skipped {
-		notes = append(notes, s+" is already in the vault; skipped.")
+		notes = append(notes, i18n.Tf("%s is already in the vault; skipped.", s))
 	}
 	notes = append(notes, f.problems...)
 	if len(notes) > 0 {
@@ -457,7 +454,7 @@ func (g *gui) showAdded(added []*accounts.Account, skipped []string, f *found) {
 		l.Wrapping = fyne.TextWrapWord
 		parts = append(parts, l)
 	}
-	d := dialog.NewCustom(addedTitle(len(added), len(skipped)), "Done", container.NewVBox(parts...), g.win)
+	d := dialog.NewCustom(addedTitle(len(added), len(skipped)), i18n.T("Done"), container.NewVBox(parts...), g.win)
 	if list != nil {
 		stop := make(chan struct{})
 		go list.tick(stop, func() bool { return minimized(g.win) })
@@ -483,15 +480,15 @@ func (g *gui) createVault(then func()) {
 	pw, again := g.newPasswordEntry(), g.newPasswordEntry()
 	again.Validator = func(s string) error {
 		if s != pw.Text {
-			return errors.New("the two passwords differ")
+			return i18n.Error("the two passwords differ")
 		}
 		return nil
 	}
 	pw.Validator = accounts.CheckNewPassword
-	msg := widget.NewLabel("No system keyring is reachable, so Twofold will protect your accounts with a password. You will type it when Twofold starts.")
+	msg := widget.NewLabel(i18n.T("No system keyring is reachable, so Twofold will protect your accounts with a password. You will type it when Twofold starts."))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewForm("Choose a vault password", "Create", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("", msg), widget.NewFormItem("Password", pw), widget.NewFormItem("Repeat", again),
+	d := dialog.NewForm(i18n.T("Choose a vault password"), i18n.T("Create"), i18n.T("Cancel"), []*widget.FormItem{
+		widget.NewFormItem("", msg), widget.NewFormItem(i18n.T("Password"), pw), widget.NewFormItem(i18n.T("Repeat"), again),
 	}, func(ok bool) {
 		if !ok {
 			return

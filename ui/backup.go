@@ -19,6 +19,7 @@ import (
 	"twofold/accounts"
 	"twofold/backup"
 	"twofold/internal/bounded"
+	"twofold/internal/i18n"
 	"twofold/qrimage"
 )
 
@@ -29,23 +30,25 @@ import (
 
 // exportChoice is one line of the export dialog's format list.
 type exportChoice struct {
-	label    string
+	label    string // i18n.Key: translated where shown
 	format   backup.Format
 	password bool // asks for a passphrase
 	folder   bool // writes a folder of images
 	ext      string
-	warning  string
+	warning  string // i18n.Key, "" for none
 }
 
 var exportChoices = []exportChoice{
-	{"Twofold backup (encrypted)", backup.Twofold, true, false, ".twofold", ""},
-	{"Aegis vault, encrypted", backup.Aegis, true, false, ".json", ""},
-	{"Aegis vault, not encrypted", backup.Aegis, false, false, ".json", "not encrypted"},
-	{"Printable recovery sheet (PDF)", backup.PDF, false, false, ".pdf", "a sheet anyone can read"},
-	{"otpauth links (text)", backup.OTPAuth, false, false, ".txt", "not encrypted"},
-	{"A QR image per account (folder)", backup.QR, false, true, "", "not encrypted"},
-	{"Google Authenticator transfer codes (folder)", backup.GATransfer, false, true, "", "not encrypted"},
+	{i18n.Key("Twofold backup (encrypted)"), backup.Twofold, true, false, ".twofold", ""},
+	{i18n.Key("Aegis vault, encrypted"), backup.Aegis, true, false, ".json", ""},
+	{i18n.Key("Aegis vault, not encrypted"), backup.Aegis, false, false, ".json", notEncrypted},
+	{i18n.Key("Printable recovery sheet (PDF)"), backup.PDF, false, false, ".pdf", i18n.Key("This export is a sheet anyone can read: anyone who gets it can make your codes. Keep it somewhere safe, or delete it once used.")},
+	{i18n.Key("otpauth links (text)"), backup.OTPAuth, false, false, ".txt", notEncrypted},
+	{i18n.Key("A QR image per account (folder)"), backup.QR, false, true, "", notEncrypted},
+	{i18n.Key("Google Authenticator transfer codes (folder)"), backup.GATransfer, false, true, "", notEncrypted},
 }
+
+var notEncrypted = i18n.Key("This export is not encrypted: anyone who gets it can make your codes. Keep it somewhere safe, or delete it once used.")
 
 // remindEvery is how many accounts may be added before the app reminds
 // the user to make a backup.
@@ -56,15 +59,15 @@ const prefSinceBackup = "accountsAddedSinceBackup"
 // showExport is the export dialog.
 func (g *gui) showExport() {
 	if g.vault == nil || len(g.vault.Accounts) == 0 {
-		dialog.ShowInformation("Nothing to back up", "Add an account first.", g.win)
+		showInformation(i18n.T("Nothing to back up"), i18n.T("Add an account first."), g.win)
 		return
 	}
 	var labels []string
 	for _, c := range exportChoices {
-		labels = append(labels, c.label)
+		labels = append(labels, i18n.T(c.label))
 	}
 	pw, again := g.newPasswordEntry(), g.newPasswordEntry()
-	strengthLabel := widget.NewLabel("Strength: none yet")
+	strengthLabel := widget.NewLabel(i18n.T("Strength: none yet"))
 	warn := widget.NewLabel("")
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
@@ -73,23 +76,23 @@ func (g *gui) showExport() {
 		// The word says it; the colour only repeats it.
 		strengthLabel.Importance = []widget.Importance{widget.DangerImportance, widget.DangerImportance,
 			widget.WarningImportance, widget.SuccessImportance, widget.SuccessImportance}[score]
-		strengthLabel.SetText("Strength: " + label)
+		strengthLabel.SetText(i18n.Tf("Strength: %s", label))
 	}
-	pw.SetPlaceHolder(fmt.Sprintf("at least %d characters", backup.MinPasswordLength))
-	again.SetPlaceHolder("the same again")
+	pw.SetPlaceHolder(i18n.Tf("at least %d characters", backup.MinPasswordLength))
+	again.SetPlaceHolder(i18n.T("the same again"))
 	pwBox := container.NewVBox(widget.NewForm(
-		widget.NewFormItem("Passphrase", pw),
+		widget.NewFormItem(i18n.T("Passphrase"), pw),
 		widget.NewFormItem("", strengthLabel),
-		widget.NewFormItem("Repeat it", again)))
+		widget.NewFormItem(i18n.T("Repeat it"), again)))
 	choice := widget.NewRadioGroup(labels, nil)
-	aegisNote := widget.NewLabel("Aegis vaults open in Aegis, Ente Auth, 2FAS, OTPClient and GNOME Authenticator.")
+	aegisNote := widget.NewLabel(i18n.T("Aegis vaults open in Aegis, Ente Auth, 2FAS, OTPClient and GNOME Authenticator."))
 	aegisNote.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
-	exportBtn := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), nil)
+	exportBtn := widget.NewButtonWithIcon(i18n.T("Export…"), theme.DocumentSaveIcon(), nil)
 	exportBtn.Importance = widget.HighImportance
 	current := func() exportChoice {
 		for _, c := range exportChoices {
-			if c.label == choice.Selected {
+			if i18n.T(c.label) == choice.Selected {
 				return c
 			}
 		}
@@ -103,7 +106,7 @@ func (g *gui) showExport() {
 			pwBox.Hide()
 		}
 		if c.warning != "" {
-			warn.SetText("This export is " + c.warning + ": anyone who gets it can make your codes. Keep it somewhere safe, or delete it once used.")
+			warn.SetText(i18n.T(c.warning))
 			warn.Show()
 		} else {
 			warn.Hide()
@@ -116,10 +119,10 @@ func (g *gui) showExport() {
 		if c.password {
 			switch {
 			case len([]rune(pw.Text)) < backup.MinPasswordLength:
-				dialog.ShowInformation("Passphrase too short", fmt.Sprintf("Use at least %d characters: a phrase of four or more words is easy to remember.", backup.MinPasswordLength), g.win)
+				showInformation(i18n.T("Passphrase too short"), i18n.Tf("Use at least %d characters: a phrase of four or more words is easy to remember.", backup.MinPasswordLength), g.win)
 				return
 			case pw.Text != again.Text:
-				dialog.ShowInformation("The passphrases differ", "Type the same passphrase twice.", g.win)
+				showInformation(i18n.T("The passphrases differ"), i18n.T("Type the same passphrase twice."), g.win)
 				return
 			}
 			password = []byte(pw.Text)
@@ -131,7 +134,7 @@ func (g *gui) showExport() {
 		if c.folder {
 			dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 				if err == nil && u != nil {
-					pick(filepath.Join(u.Path(), "Twofold "+string(c.format)+" "+time.Now().Format("2006-01-02")))
+					pick(filepath.Join(u.Path(), i18n.Tf("Twofold %s %s", c.format, time.Now().Format("2006-01-02"))))
 				}
 			}, g.win)
 			return
@@ -145,17 +148,17 @@ func (g *gui) showExport() {
 			os.Remove(path) // Fyne created it empty; Export writes it whole, 0600
 			pick(path)
 		}, g.win)
-		fd.SetFileName("Twofold backup " + time.Now().Format("2006-01-02") + c.ext)
+		fd.SetFileName(i18n.Tf("Twofold backup %s", time.Now().Format("2006-01-02")) + c.ext)
 		fd.Show()
 	}
-	transfer := widget.NewButtonWithIcon("Show transfer codes for a phone…", theme.MediaPlayIcon(), func() {
+	transfer := widget.NewButtonWithIcon(i18n.T("Show transfer codes for a phone…"), theme.MediaPlayIcon(), func() {
 		d.Hide()
 		g.showTransfer()
 	})
-	cancel := widget.NewButton("Close", func() { d.Hide() })
+	cancel := widget.NewButton(i18n.T("Close"), func() { d.Hide() })
 	content := container.NewBorder(nil, container.NewHBox(transfer, layout.NewSpacer(), cancel, exportBtn), nil, nil,
-		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle("Export all accounts as", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), choice, aegisNote, pwBox, warn)))
-	d = dialog.NewCustomWithoutButtons("Back up", content, g.win)
+		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle(i18n.T("Export all accounts as"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), choice, aegisNote, pwBox, warn)))
+	d = dialog.NewCustomWithoutButtons(i18n.T("Back up"), content, g.win)
 	d.Resize(g.fit(560, 560))
 	d.Show()
 	g.win.Canvas().Focus(pw) // the default choice wants a passphrase
@@ -165,8 +168,8 @@ func (g *gui) showExport() {
 // read-back take a moment), with a progress bar.
 func (g *gui) exportTo(c exportChoice, path string, password []byte) {
 	accts := append([]*accounts.Account{}, g.vault.Accounts...)
-	prog := dialog.NewCustomWithoutButtons("Exporting", container.NewVBox(
-		widget.NewLabel("Writing "+filepath.Base(path)+" and reading it back to check…"), widget.NewProgressBarInfinite()), g.win)
+	prog := dialog.NewCustomWithoutButtons(i18n.T("Exporting"), container.NewVBox(
+		widget.NewLabel(i18n.Tf("Writing %s and reading it back to check…", filepath.Base(path))), widget.NewProgressBarInfinite()), g.win)
 	prog.Show()
 	go func() {
 		w, err := backup.Export(c.format, accts, path, backup.Options{Password: password})
@@ -178,13 +181,13 @@ func (g *gui) exportTo(c exportChoice, path string, password []byte) {
 				return
 			}
 			g.app.Preferences().SetInt(prefSinceBackup, 0)
-			done := fmt.Sprintf("Exported %d accounts to %s, checked.", len(accts), describePath(w.Files, path))
+			done := i18n.Nf("Exported %d accounts to %s, checked.", len(accts), len(accts), describePath(w.Files, path))
 			if len(w.Notes) == 0 {
 				g.main.toast(done)
 				return
 			}
 			// What the format could not keep, said where it cannot be missed.
-			d := dialog.NewCustom("Exported, with changes", "OK", newWrapLabel(done+"\n"+strings.Join(w.Notes, ".\n")+"."), g.win)
+			d := dialog.NewCustom(i18n.T("Exported, with changes"), i18n.T("OK"), newWrapLabel(done+"\n"+strings.Join(w.Notes, ".\n")+"."), g.win)
 			d.Resize(g.fit(480, 280))
 			d.Show()
 		})
@@ -195,7 +198,7 @@ func describePath(files []string, path string) string {
 	if len(files) == 1 {
 		return filepath.Base(files[0])
 	}
-	return fmt.Sprintf("%d images in %s", len(files), filepath.Base(path))
+	return i18n.Tf("%d images in %s", len(files), filepath.Base(path))
 }
 
 // showImport picks a file to import.
@@ -214,7 +217,7 @@ func (g *gui) showImport() {
 // importFile reads an export (asking for its password if it is
 // encrypted) and shows the preview.
 func (g *gui) importFile(path string, password []byte) {
-	prog := dialog.NewCustomWithoutButtons("Reading", container.NewVBox(widget.NewLabel("Reading "+filepath.Base(path)+"…"), widget.NewProgressBarInfinite()), g.win)
+	prog := dialog.NewCustomWithoutButtons(i18n.T("Reading"), container.NewVBox(widget.NewLabel(i18n.Tf("Reading %s…", filepath.Base(path))), widget.NewProgressBarInfinite()), g.win)
 	prog.Show()
 	go func() {
 		var r *backup.Result
@@ -229,7 +232,7 @@ func (g *gui) importFile(path string, password []byte) {
 			case errors.Is(err, backup.ErrPasswordNeeded):
 				g.askImportPassword(path, "")
 			case errors.Is(err, backup.ErrWrongPassword):
-				g.askImportPassword(path, "Wrong password. Try again.")
+				g.askImportPassword(path, i18n.T("Wrong password. Try again."))
 			case err != nil:
 				g.main.showError(fmt.Errorf("%s: %w", filepath.Base(path), err))
 			default:
@@ -241,13 +244,13 @@ func (g *gui) importFile(path string, password []byte) {
 
 func (g *gui) askImportPassword(path, problem string) {
 	pw := g.newPasswordEntry()
-	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
+	items := []*widget.FormItem{widget.NewFormItem(i18n.T("Password"), pw)}
 	if problem != "" {
 		l := widget.NewLabel(problem)
 		l.Importance = widget.DangerImportance
 		items = append(items, widget.NewFormItem("", l))
 	}
-	d := dialog.NewForm(filepath.Base(path)+" is encrypted", "Open", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm(i18n.Tf("%s is encrypted", filepath.Base(path)), i18n.T("Open"), i18n.T("Cancel"), items, func(ok bool) {
 		if ok && pw.Text != "" {
 			g.importFile(path, []byte(pw.Text))
 		}
@@ -279,15 +282,15 @@ func (g *gui) showPreview(name string, r *backup.Result) {
 		box.Add(checks[i])
 	}
 	for _, p := range r.Problems {
-		l := widget.NewLabel("Not imported: " + p)
+		l := widget.NewLabel(i18n.Tf("Not imported: %s", p))
 		l.Importance = widget.WarningImportance
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 	}
 	fresh := len(backup.New(items))
-	summary := widget.NewLabel(fmt.Sprintf("%s holds %d accounts (%s); %d are new.", name, len(items), r.Format, fresh))
+	summary := widget.NewLabel(i18n.Tf("%s holds %s (%s); %s.", name, i18n.Nf("%d accounts", len(items), len(items)), r.Format, i18n.Nf("%d are new", fresh, fresh)))
 	summary.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Import", "Import the ticked accounts", "Cancel",
+	d := dialog.NewCustomConfirm(i18n.T("Import"), i18n.T("Import the ticked accounts"), i18n.T("Cancel"),
 		container.NewBorder(summary, nil, nil, nil, container.NewVScroll(box)), func(ok bool) {
 			if !ok {
 				return
@@ -319,12 +322,12 @@ func (g *gui) importAccounts(chosen []*accounts.Account) {
 		return
 	}
 	g.main.refilter()
-	msg := fmt.Sprintf("Imported %d accounts.", len(added))
+	msg := i18n.Nf("Imported %d accounts.", len(added), len(added))
 	if len(skipped) > 0 {
-		msg = fmt.Sprintf("Imported %d accounts; %d were already in the vault.", len(added), len(skipped))
+		msg = i18n.Tf("Imported %s; %s.", i18n.Nf("%d accounts", len(added), len(added)), i18n.Nf("%d were already in the vault", len(skipped), len(skipped)))
 	}
 	if len(problems) > 0 {
-		msg += " Not imported: " + strings.Join(problems, "; ")
+		msg += " " + i18n.Tf("Not imported: %s", strings.Join(problems, "; "))
 	}
 	g.main.toast(msg)
 }
@@ -333,7 +336,7 @@ func (g *gui) importAccounts(chosen []*accounts.Account) {
 // another, for a phone's camera, and can save them.
 func (g *gui) showTransfer() {
 	if g.vault == nil {
-		dialog.ShowInformation("Nothing to transfer", "Add an account first.", g.win)
+		showInformation(i18n.T("Nothing to transfer"), i18n.T("Add an account first."), g.win)
 		return
 	}
 	var can []*accounts.Account
@@ -346,7 +349,7 @@ func (g *gui) showTransfer() {
 		can = append(can, a)
 	}
 	if len(can) == 0 {
-		dialog.ShowInformation("Nothing to transfer", "Google Authenticator cannot take any of these accounts (Steam, 7 digits, or periods other than 30 s).", g.win)
+		showInformation(i18n.T("Nothing to transfer"), i18n.T("Google Authenticator cannot take any of these accounts (Steam, 7 digits, or periods other than 30 s)."), g.win)
 		return
 	}
 	codes, err := backup.TransferCodes(can, backup.DefaultPerCode)
@@ -367,7 +370,7 @@ func (g *gui) showTransfer() {
 			pic.Image = img
 			pic.Refresh()
 		}
-		step.SetText(fmt.Sprintf("Code %d of %d", i+1, len(codes)))
+		step.SetText(i18n.Tf("Code %d of %d", i+1, len(codes)))
 		prev.Disable()
 		next.Disable()
 		if i > 0 {
@@ -377,28 +380,28 @@ func (g *gui) showTransfer() {
 			next.Enable()
 		}
 	}
-	prev = widget.NewButtonWithIcon("Previous", theme.NavigateBackIcon(), func() { i--; show() })
-	next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { i++; show() })
+	prev = widget.NewButtonWithIcon(i18n.T("Previous"), theme.NavigateBackIcon(), func() { i--; show() })
+	next = widget.NewButtonWithIcon(i18n.T("Next"), theme.NavigateNextIcon(), func() { i++; show() })
 	next.Importance = widget.HighImportance
-	how := widget.NewLabel("On the phone: Google Authenticator > Transfer accounts > Import accounts, then scan each code in turn.")
+	how := widget.NewLabel(i18n.T("On the phone: Google Authenticator > Transfer accounts > Import accounts, then scan each code in turn."))
 	how.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
-	save := widget.NewButtonWithIcon("Save them as images…", theme.DocumentSaveIcon(), func() {
+	save := widget.NewButtonWithIcon(i18n.T("Save them as images…"), theme.DocumentSaveIcon(), func() {
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
 				d.Hide()
-				g.exportTo(exportChoices[len(exportChoices)-1], filepath.Join(u.Path(), "Twofold transfer "+time.Now().Format("2006-01-02")), nil)
+				g.exportTo(exportChoices[len(exportChoices)-1], filepath.Join(u.Path(), i18n.Tf("Twofold transfer %s", time.Now().Format("2006-01-02"))), nil)
 			}
 		}, g.win)
 	})
 	parts := []fyne.CanvasObject{how, pic, step, container.NewGridWithColumns(2, prev, next), save}
 	if len(cannot) > 0 {
-		l := widget.NewLabel("Not included (Google Authenticator cannot hold them): " + strings.Join(cannot, ", ") + ".")
+		l := widget.NewLabel(i18n.Tf("Not included (Google Authenticator cannot hold them): %s.", strings.Join(cannot, ", ")))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
 		parts = append(parts, l)
 	}
-	d = dialog.NewCustom("Transfer to a phone", "Done", container.NewVBox(parts...), g.win)
+	d = dialog.NewCustom(i18n.T("Transfer to a phone"), i18n.T("Done"), container.NewVBox(parts...), g.win)
 	show()
 	d.Resize(g.fit(460, 640))
 	d.Show()
@@ -413,8 +416,8 @@ func (g *gui) noteAdded(n int) {
 	if since < remindEvery {
 		return
 	}
-	dialog.ShowCustomConfirm("Time for a backup?", "Back up now", "Later",
-		widget.NewLabel(fmt.Sprintf("%d accounts were added since the last backup. If this computer is lost,\na backup (or a printed sheet) is the way back into them.", since)),
+	dialog.ShowCustomConfirm(i18n.T("Time for a backup?"), i18n.T("Back up now"), i18n.T("Later"),
+		widget.NewLabel(i18n.Nf("%d accounts were added since the last backup. If this computer is lost,\na backup (or a printed sheet) is the way back into them.", since, since)),
 		func(ok bool) {
 			if ok {
 				g.showExport()

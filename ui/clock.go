@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/clockcheck"
+	"twofold/internal/i18n"
 )
 
 // clockBanner warns, above the list, when the clock is off by more than
@@ -28,8 +28,8 @@ func newClockBanner(g *gui) *clockBanner {
 	b := &clockBanner{label: widget.NewLabel("")}
 	b.label.Wrapping = fyne.TextWrapWord
 	b.label.Importance = widget.WarningImportance
-	again := widget.NewButton("Check again", g.checkClock)
-	b.correct = widget.NewButton("Use the corrected time for codes", func() { g.setCorrect(!g.settings.correct) })
+	again := widget.NewButton(i18n.T("Check again"), g.checkClock)
+	b.correct = widget.NewButton(i18n.T("Use the corrected time for codes"), func() { g.setCorrect(!g.settings.correct) })
 	b.banner = container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.WarningIcon()),
 		container.NewVBox(b.correct, again), b.label)
 	b.banner.Hide()
@@ -90,13 +90,13 @@ func (g *gui) showClock(off bool) {
 	}
 	if g.settings.correct {
 		g.correction.Store(int64(b.offset))
-		b.label.SetText(fmt.Sprintf("Codes use the corrected time: this computer's clock is %s. Set the clock right when you can (turn on automatic time).",
+		b.label.SetText(i18n.Tf("Codes use the corrected time: this computer's clock is %s. Set the clock right when you can (turn on automatic time).",
 			clockcheck.Distance(b.offset)))
-		b.correct.SetText("Use this computer's clock")
+		b.correct.SetText(i18n.T("Use this computer's clock"))
 	} else {
 		g.correction.Store(0)
 		b.label.SetText(clockcheck.Describe(b.offset))
-		b.correct.SetText("Use the corrected time for codes")
+		b.correct.SetText(i18n.T("Use the corrected time for codes"))
 	}
 	b.banner.Show()
 }

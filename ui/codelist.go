@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/i18n"
 )
 
 // codeList shows accounts with their live codes and countdowns: the
@@ -306,12 +307,12 @@ func newRow(l *codeList) *row {
 	r.left = widget.NewLabel("")
 	r.nextCode = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	r.bar = newTimeBar()
-	r.nextBtn = newIconButton(theme.MediaSkipNextIcon(), "Next code (advances the counter)", func() {
+	r.nextBtn = newIconButton(theme.MediaSkipNextIcon(), i18n.T("Next code (advances the counter)"), func() {
 		if r.item.acct != nil && r.item.on == nil && l.onNext != nil {
 			l.onNext(r.item.acct)
 		}
 	})
-	r.detailBtn = newIconButton(theme.MoreVerticalIcon(), "Account details", func() {
+	r.detailBtn = newIconButton(theme.MoreVerticalIcon(), i18n.T("Account details"), func() {
 		switch it := r.item; {
 		case it.head != nil && l.onKeyMenu != nil:
 			l.onKeyMenu(it.head)
@@ -391,7 +392,7 @@ func (r *row) show(it listItem, now time.Time) {
 
 	code, err := a.Code(now)
 	if err != nil {
-		setText(r.code, "error")
+		setText(r.code, i18n.T("error"))
 		return
 	}
 	if a.Kind == accounts.HOTP {
@@ -419,13 +420,13 @@ func (r *row) showOnKey(kc *keyCred, now time.Time) {
 	case code != "":
 		setText(r.code, r.mask(r.item.acct, code))
 	case kc.waiting:
-		setText(r.code, "Touch your YubiKey")
+		setText(r.code, i18n.T("Touch your YubiKey"))
 	case kc.sec.err != nil:
 		setText(r.code, "")
 	case kc.cred.Touch:
-		setText(r.code, "Touch to show")
+		setText(r.code, i18n.T("Touch to show"))
 	case kc.cred.Kind == accounts.HOTP:
-		setText(r.code, "Click to show")
+		setText(r.code, i18n.T("Click to show"))
 	default:
 		setText(r.code, "…")
 	}
@@ -484,7 +485,7 @@ func (r *row) showCountdown(rem, period time.Duration, next string) {
 	if rem <= warnBelow {
 		importance = widget.DangerImportance
 		if next != "" {
-			next = "next " + next
+			next = i18n.Tf("next %s", next)
 		}
 	} else {
 		next = ""

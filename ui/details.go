@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 
 	"fyne.io/fyne/v2/layout"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/backup"
+	"twofold/internal/i18n"
 )
 
 // details edits an account's issuer, name, tags, note and pin, shows its
@@ -25,26 +25,26 @@ func (m *mainView) details(a *accounts.Account) {
 	issuer.SetText(a.Issuer)
 	name.SetText(a.Name)
 	tags.SetText(strings.Join(a.Tags, ", "))
-	tags.SetPlaceHolder("work, personal")
+	tags.SetPlaceHolder(i18n.T("work, personal"))
 	note.SetText(a.Note)
-	pinned := widget.NewCheck("Pin to the top", nil)
+	pinned := widget.NewCheck(i18n.T("Pin to the top"), nil)
 	pinned.SetChecked(a.Pinned)
 
 	secret := widget.NewLabelWithStyle("••••  ••••  ••••  ••••", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	secret.Wrapping = fyne.TextWrapBreak
 	var reveal *widget.Button
-	reveal = widget.NewButtonWithIcon("Show secret", theme.VisibilityIcon(), func() {
+	reveal = widget.NewButtonWithIcon(i18n.T("Show secret"), theme.VisibilityIcon(), func() {
 		secret.SetText(backup.GroupSecret(accounts.EncodeSecret(a.Secret)))
 		reveal.Disable()
 	})
 	kind := widget.NewLabel(describeKind(a))
-	qr := widget.NewButtonWithIcon("Show QR code…", theme.VisibilityIcon(), func() { m.showQR(a) })
+	qr := widget.NewButtonWithIcon(i18n.T("Show QR code…"), theme.VisibilityIcon(), func() { m.showQR(a) })
 	saveVault := func() error { return g.vault.Save() }
 
 	var d *dialog.CustomDialog
-	deleteBtn := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() {
-		dialog.ShowConfirm("Delete "+a.Label()+"?",
-			"You will no longer get codes for it here. Make sure you can still sign in to "+nonEmpty(a.Issuer, "this site")+" another way.",
+	deleteBtn := widget.NewButtonWithIcon(i18n.T("Delete…"), theme.DeleteIcon(), func() {
+		showConfirm(i18n.Tf("Delete %s?", a.Label()),
+			i18n.Tf("You will no longer get codes for it here. Make sure you can still sign in to %s another way.", nonEmpty(a.Issuer, i18n.T("this site"))),
 			func(ok bool) {
 				if ok {
 					d.Hide()
@@ -53,7 +53,7 @@ func (m *mainView) details(a *accounts.Account) {
 			}, g.win)
 	})
 	deleteBtn.Importance = widget.DangerImportance
-	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() {
+	save := widget.NewButtonWithIcon(i18n.T("Save"), theme.DocumentSaveIcon(), func() {
 		old := *a
 		a.Issuer, a.Name, a.Note = strings.TrimSpace(issuer.Text), strings.TrimSpace(name.Text), note.Text
 		a.Tags = splitTags(tags.Text)
@@ -66,17 +66,17 @@ func (m *mainView) details(a *accounts.Account) {
 		}
 		d.Hide()
 		m.refilter()
-		m.toast("Saved " + a.Label() + ".")
+		m.toast(i18n.Tf("Saved %s.", a.Label()))
 	})
 	save.Importance = widget.HighImportance
-	cancel := widget.NewButton("Close", func() { d.Hide() })
+	cancel := widget.NewButton(i18n.T("Close"), func() { d.Hide() })
 
 	form := widget.NewForm(
-		widget.NewFormItem("Issuer", issuer), widget.NewFormItem("Account", name),
-		widget.NewFormItem("Tags", tags), widget.NewFormItem("Note", note),
-		widget.NewFormItem("", pinned), widget.NewFormItem("Codes", kind),
-		widget.NewFormItem("Secret", container.NewVBox(secret, container.NewHBox(reveal, qr))),
-		widget.NewFormItem("Recovery codes", m.recoveryCodes(a, saveVault)),
+		widget.NewFormItem(i18n.T("Issuer"), issuer), widget.NewFormItem(i18n.T("Account"), name),
+		widget.NewFormItem(i18n.T("Tags"), tags), widget.NewFormItem(i18n.T("Note"), note),
+		widget.NewFormItem("", pinned), widget.NewFormItem(i18n.T("Codes"), kind),
+		widget.NewFormItem(i18n.T("Secret"), container.NewVBox(secret, container.NewHBox(reveal, qr))),
+		widget.NewFormItem(i18n.T("Recovery codes"), m.recoveryCodes(a, saveVault)),
 	)
 	buttons := container.NewHBox(deleteBtn, layout.NewSpacer(), cancel, save)
 	d = dialog.NewCustomWithoutButtons(a.Label(), container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(form)), g.win)
@@ -97,7 +97,7 @@ func (m *mainView) remove(a *accounts.Account) {
 		return
 	}
 	m.refilter()
-	undo := widget.NewButton("Undo", nil)
+	undo := widget.NewButton(i18n.T("Undo"), nil)
 	var pop *widget.PopUp
 	undo.OnTapped = func() {
 		pop.Hide()
@@ -108,7 +108,7 @@ func (m *mainView) remove(a *accounts.Account) {
 		}
 		m.refilter()
 	}
-	pop = widget.NewPopUp(container.NewHBox(widget.NewLabel("Deleted "+a.Label()+"."), undo), m.g.win.Canvas())
+	pop = widget.NewPopUp(container.NewHBox(widget.NewLabel(i18n.Tf("Deleted %s.", a.Label())), undo), m.g.win.Canvas())
 	size := m.g.win.Canvas().Size()
 	pop.ShowAtPosition(fyne.NewPos(12, size.Height-64))
 	time.AfterFunc(10*time.Second, func() { do(pop.Hide) })
@@ -117,11 +117,11 @@ func (m *mainView) remove(a *accounts.Account) {
 func describeKind(a *accounts.Account) string {
 	switch a.Kind {
 	case accounts.HOTP:
-		return "Counter-based, " + string(a.Algorithm) + ", " + strconv.Itoa(a.Digits) + " digits, counter " + strconv.FormatUint(a.Counter, 10)
+		return i18n.Tf("Counter-based, %s, %d digits, counter %d", a.Algorithm, a.Digits, a.Counter)
 	case accounts.Steam:
-		return "Steam Guard, 5 characters every 30 s"
+		return i18n.T("Steam Guard, 5 characters every 30 s")
 	}
-	return "Time-based, " + string(a.Algorithm) + ", " + strconv.Itoa(a.Digits) + " digits every " + strconv.Itoa(a.Period) + " s"
+	return i18n.Tf("Time-based, %s, %d digits every %d s", a.Algorithm, a.Digits, a.Period)
 }
 
 func splitTags(s string) []string {

@@ -16,6 +16,7 @@ import (
 	"twofold/accounts"
 	"twofold/hardware"
 	"twofold/hardware/ykoath"
+	"twofold/internal/i18n"
 )
 
 // unlockKey asks for the password of a key's OATH application, and
@@ -24,7 +25,7 @@ import (
 func (m *mainView) unlockKey(sec *keySection) {
 	g := m.g
 	pw := m.g.newPasswordEntry()
-	remember := widget.NewCheck("Remember on this computer", nil)
+	remember := widget.NewCheck(i18n.T("Remember on this computer"), nil)
 	remember.SetChecked(true)
 	problem := newWrapLabel("")
 	problem.Importance = widget.DangerImportance
@@ -55,14 +56,14 @@ func (m *mainView) unlockKey(sec *keySection) {
 			})
 		}()
 	}
-	unlockBtn = widget.NewButtonWithIcon("Unlock", theme.ConfirmIcon(), try)
+	unlockBtn = widget.NewButtonWithIcon(i18n.T("Unlock"), theme.ConfirmIcon(), try)
 	unlockBtn.Importance = widget.HighImportance
 	pw.OnSubmitted = func(string) { try() }
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	cancel := widget.NewButtonWithIcon(i18n.T("Cancel"), theme.CancelIcon(), func() { d.Hide() })
 	body := container.NewVBox(
-		newWrapLabel(sec.title()+" has a password on its accounts. Type it to see their codes."),
+		newWrapLabel(i18n.Tf("%s has a password on its accounts. Type it to see their codes.", sec.title())),
 		pw, remember, problem)
-	d = dialog.NewCustomWithoutButtons("Unlock the YubiKey", container.NewBorder(nil,
+	d = dialog.NewCustomWithoutButtons(i18n.T("Unlock the YubiKey"), container.NewBorder(nil,
 		container.NewGridWithColumns(2, cancel, unlockBtn), nil, nil, body), g.win)
 	d.Resize(g.fit(420, 260))
 	d.Show()
@@ -102,7 +103,7 @@ func (m *mainView) forgetAccess(sec *keySection) {
 		sec.err, sec.creds, sec.asked = hardware.ErrPasswordNeeded, nil, true
 		m.refilter()
 	}
-	m.toast("Forgot the password of " + sec.key.Name() + ": Twofold asks for it again to show its codes.")
+	m.toast(i18n.Tf("Forgot the password of %s: Twofold asks for it again to show its codes.", sec.key.Name()))
 }
 
 // withVault runs change on the vault, creating it first if there is
@@ -124,36 +125,36 @@ func (m *mainView) keyMenu(sec *keySection) {
 	k := sec.key
 	var d *dialog.CustomDialog
 	info := widget.NewForm(
-		widget.NewFormItem("Key", widget.NewLabel(sec.title())),
-		widget.NewFormItem("Firmware", widget.NewLabel(nonEmpty(k.Version, "unknown"))),
-		widget.NewFormItem("Reader", newWrapLabel(k.Reader)),
-		widget.NewFormItem("Accounts", newWrapLabel(sec.status())),
+		widget.NewFormItem(i18n.T("Key"), widget.NewLabel(sec.title())),
+		widget.NewFormItem(i18n.T("Firmware"), widget.NewLabel(nonEmpty(k.Version, "unknown"))),
+		widget.NewFormItem(i18n.T("Reader"), newWrapLabel(k.Reader)),
+		widget.NewFormItem(i18n.T("Accounts"), newWrapLabel(sec.status())),
 	)
 	button := func(label string, icon fyne.Resource, f func()) *widget.Button {
 		return widget.NewButtonWithIcon(label, icon, func() { d.Hide(); f() })
 	}
 	var actions []fyne.CanvasObject
 	if errors.Is(sec.err, hardware.ErrPasswordNeeded) {
-		actions = append(actions, button("Enter its password…", theme.LoginIcon(), func() { m.unlockKey(sec) }))
+		actions = append(actions, button(i18n.T("Enter its password…"), theme.LoginIcon(), func() { m.unlockKey(sec) }))
 	}
-	actions = append(actions, button("Name this key…", theme.DocumentCreateIcon(), func() { m.nameKey(sec) }))
+	actions = append(actions, button(i18n.T("Name this key…"), theme.DocumentCreateIcon(), func() { m.nameKey(sec) }))
 	if sec.err == nil {
-		label := "Set a password…"
+		label := i18n.T("Set a password…")
 		if k.Protected {
-			label = "Change the password…"
+			label = i18n.T("Change the password…")
 		}
 		actions = append(actions, button(label, theme.AccountIcon(), func() { m.setKeyPassword(sec) }))
 		if k.Protected {
-			actions = append(actions, button("Remove the password…", theme.ContentClearIcon(), func() { m.clearKeyPassword(sec) }))
+			actions = append(actions, button(i18n.T("Remove the password…"), theme.ContentClearIcon(), func() { m.clearKeyPassword(sec) }))
 		}
 	}
 	if m.remembered(k) {
-		actions = append(actions, button("Forget the remembered password", theme.VisibilityOffIcon(), func() { m.forgetAccess(sec) }))
+		actions = append(actions, button(i18n.T("Forget the remembered password"), theme.VisibilityOffIcon(), func() { m.forgetAccess(sec) }))
 	}
-	reset := button("Reset the accounts on this key…", theme.DeleteIcon(), func() { m.resetKey(sec) })
+	reset := button(i18n.T("Reset the accounts on this key…"), theme.DeleteIcon(), func() { m.resetKey(sec) })
 	reset.Importance = widget.DangerImportance
 	actions = append(actions, reset)
-	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	closeBtn := widget.NewButton(i18n.T("Close"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(sec.title(), container.NewBorder(nil, closeBtn, nil, nil,
 		container.NewVScroll(container.NewVBox(info, widget.NewSeparator(), container.NewVBox(actions...)))), g.win)
 	d.Resize(g.fit(440, 480))
@@ -163,13 +164,13 @@ func (m *mainView) keyMenu(sec *keySection) {
 // nameKey lets the user call a key something they recognise.
 func (m *mainView) nameKey(sec *keySection) {
 	name := m.g.newEntry()
-	name.SetPlaceHolder("e.g. keychain, spare in the drawer")
+	name.SetPlaceHolder(i18n.T("e.g. keychain, spare in the drawer"))
 	if v := m.g.vault; v != nil {
 		if r := v.Known(sec.key.ID()); r != nil {
 			name.SetText(r.Name)
 		}
 	}
-	dialog.ShowForm("Name "+sec.key.Name(), "Save", "Cancel", []*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+	dialog.ShowForm(i18n.Tf("Name %s", sec.key.Name()), i18n.T("Save"), i18n.T("Cancel"), []*widget.FormItem{widget.NewFormItem(i18n.T("Name"), name)}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -193,26 +194,26 @@ func (m *mainView) setKeyPassword(sec *keySection) {
 	pw, again := m.g.newPasswordEntry(), m.g.newPasswordEntry()
 	pw.Validator = func(s string) error {
 		if s == "" {
-			return errors.New("type a password")
+			return i18n.Error("type a password")
 		}
 		return nil
 	}
 	again.Validator = func(s string) error {
 		if s != pw.Text {
-			return errors.New("the two passwords differ")
+			return i18n.Error("the two passwords differ")
 		}
 		return nil
 	}
-	remember := widget.NewCheck("Remember on this computer", nil)
+	remember := widget.NewCheck(i18n.T("Remember on this computer"), nil)
 	remember.SetChecked(true)
-	d := dialog.NewForm("Password for "+sec.key.Name(), "Set", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("", newWrapLabel("Anyone with the key will need this password to see its codes, in every app.")),
-		widget.NewFormItem("Password", pw), widget.NewFormItem("Repeat", again), widget.NewFormItem("", remember),
+	d := dialog.NewForm(i18n.Tf("Password for %s", sec.key.Name()), i18n.T("Set"), i18n.T("Cancel"), []*widget.FormItem{
+		widget.NewFormItem("", newWrapLabel(i18n.T("Anyone with the key will need this password to see its codes, in every app."))),
+		widget.NewFormItem(i18n.T("Password"), pw), widget.NewFormItem(i18n.T("Repeat"), again), widget.NewFormItem("", remember),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		m.keyOp(sec, "Set the password of "+sec.key.Name()+".", func(s *hardware.Session) error {
+		m.keyOp(sec, i18n.Tf("Set the password of %s.", sec.key.Name()), func(s *hardware.Session) error {
 			return s.SetPassword(pw.Text)
 		}, func() {
 			sec.key.Protected = true
@@ -233,12 +234,12 @@ func (m *mainView) setKeyPassword(sec *keySection) {
 }
 
 func (m *mainView) clearKeyPassword(sec *keySection) {
-	dialog.ShowConfirm("Remove the password of "+sec.key.Name()+"?",
-		"Anyone who has the key will then see its codes.", func(ok bool) {
+	dialog.ShowConfirm(i18n.Tf("Remove the password of %s?", sec.key.Name()),
+		i18n.T("Anyone who has the key will then see its codes."), func(ok bool) {
 			if !ok {
 				return
 			}
-			m.keyOp(sec, "Removed the password of "+sec.key.Name()+".", func(s *hardware.Session) error {
+			m.keyOp(sec, i18n.Tf("Removed the password of %s.", sec.key.Name()), func(s *hardware.Session) error {
 				return s.ClearPassword()
 			}, func() {
 				sec.key.Protected = false
@@ -253,14 +254,14 @@ func (m *mainView) clearKeyPassword(sec *keySection) {
 // resetKey erases every account on the key, after a confirmation that
 // says what is lost.
 func (m *mainView) resetKey(sec *keySection) {
-	msg := fmt.Sprintf("This erases all %d accounts on %s and its password. Their secrets cannot be read back: you will need "+
-		"another way to sign in to each site. Twofold's vault is not touched.", len(sec.creds), sec.title())
-	d := dialog.NewConfirm("Reset the accounts on "+sec.key.Name()+"?", msg, func(ok bool) {
+	msg := i18n.Nf("This erases all %d accounts on %s and its password. Their secrets cannot be read back: you will need another way to sign in to each site. Twofold's vault is not touched.",
+		len(sec.creds), len(sec.creds), sec.title())
+	d := dialog.NewConfirm(i18n.Tf("Reset the accounts on %s?", sec.key.Name()), msg, func(ok bool) {
 		if !ok {
 			return
 		}
 		var device string // a reset gives the key a new device id
-		m.keyOp(sec, "Reset "+sec.key.Name()+".", func(s *hardware.Session) error {
+		m.keyOp(sec, i18n.Tf("Reset %s.", sec.key.Name()), func(s *hardware.Session) error {
 			err := s.Reset()
 			device = s.Device
 			return err
@@ -270,7 +271,7 @@ func (m *mainView) resetKey(sec *keySection) {
 			sec.key.Protected, sec.key.Device = false, device
 		})
 	}, m.g.win)
-	d.SetConfirmText("Reset")
+	d.SetConfirmText(i18n.T("Reset"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
 }
@@ -325,32 +326,31 @@ func (m *mainView) keyDetails(kc *keyCred) {
 	issuer.SetText(c.Issuer)
 	name.SetText(c.Account)
 	tags.SetText(strings.Join(kc.view.Tags, ", "))
-	tags.SetPlaceHolder("work, personal")
+	tags.SetPlaceHolder(i18n.T("work, personal"))
 	note.SetText(kc.view.Note)
-	pinned := widget.NewCheck("Pin to the top", nil)
+	pinned := widget.NewCheck(i18n.T("Pin to the top"), nil)
 	pinned.SetChecked(kc.view.Pinned)
-	where := fmt.Sprintf("On %s: %s", sec.title(), describeKind(kc.view))
+	where := i18n.Tf("On %s: %s", sec.title(), describeKind(kc.view))
 	if c.Touch {
-		where += ", needs a touch"
+		where += i18n.T(", needs a touch")
 	}
 
 	var d *dialog.CustomDialog
-	deleteBtn := widget.NewButtonWithIcon("Delete from the key…", theme.DeleteIcon(), func() {
-		dialog.ShowConfirm("Delete "+kc.view.Label()+" from "+sec.key.Name()+"?",
-			"Its secret cannot be read back from the key, so it is gone for good unless another key or a backup has it. "+
-				"Make sure you can still sign in to "+nonEmpty(c.Issuer, "this site")+" another way.",
+	deleteBtn := widget.NewButtonWithIcon(i18n.T("Delete from the key…"), theme.DeleteIcon(), func() {
+		dialog.ShowConfirm(i18n.Tf("Delete %s from %s?", kc.view.Label(), sec.key.Name()),
+			i18n.Tf("Its secret cannot be read back from the key, so it is gone for good unless another key or a backup has it. Make sure you can still sign in to %s another way.", nonEmpty(c.Issuer, i18n.T("this site"))),
 			func(ok bool) {
 				if !ok {
 					return
 				}
 				d.Hide()
-				m.keyOp(sec, "Deleted "+kc.view.Label()+" from "+sec.key.Name()+".", func(s *hardware.Session) error {
+				m.keyOp(sec, i18n.Tf("Deleted %s from %s.", kc.view.Label(), sec.key.Name()), func(s *hardware.Session) error {
 					return s.Delete(c.Name)
 				}, func() { m.forgetKeyRecords(sec.key.ID(), []string{c.Name}) })
 			}, g.win)
 	})
 	deleteBtn.Importance = widget.DangerImportance
-	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() {
+	save := widget.NewButtonWithIcon(i18n.T("Save"), theme.DocumentSaveIcon(), func() {
 		d.Hide()
 		newName := ykoath.CredentialName(strings.TrimSpace(issuer.Text), strings.TrimSpace(name.Text), c.Kind != accounts.HOTP, c.Period)
 		meta := func(credential string) {
@@ -369,10 +369,10 @@ func (m *mainView) keyDetails(kc *keyCred) {
 		}
 		if newName == c.Name {
 			meta(c.Name)
-			m.toast("Saved " + kc.view.Label() + ".")
+			m.toast(i18n.Tf("Saved %s.", kc.view.Label()))
 			return
 		}
-		m.keyOp(sec, "Renamed to "+newName+" on "+sec.key.Name()+".", func(s *hardware.Session) error {
+		m.keyOp(sec, i18n.Tf("Renamed to %s on %s.", newName, sec.key.Name()), func(s *hardware.Session) error {
 			return s.Rename(c.Name, newName)
 		}, func() {
 			if v := g.vault; v != nil {
@@ -383,12 +383,12 @@ func (m *mainView) keyDetails(kc *keyCred) {
 		})
 	})
 	save.Importance = widget.HighImportance
-	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	closeBtn := widget.NewButton(i18n.T("Close"), func() { d.Hide() })
 	form := widget.NewForm(
-		widget.NewFormItem("Issuer", issuer), widget.NewFormItem("Account", name),
-		widget.NewFormItem("Tags", tags), widget.NewFormItem("Note", note),
-		widget.NewFormItem("", pinned), widget.NewFormItem("Codes", newWrapLabel(where)),
-		widget.NewFormItem("Secret", newWrapLabel("Kept on the key; it cannot be read back.")),
+		widget.NewFormItem(i18n.T("Issuer"), issuer), widget.NewFormItem(i18n.T("Account"), name),
+		widget.NewFormItem(i18n.T("Tags"), tags), widget.NewFormItem(i18n.T("Note"), note),
+		widget.NewFormItem("", pinned), widget.NewFormItem(i18n.T("Codes"), newWrapLabel(where)),
+		widget.NewFormItem(i18n.T("Secret"), newWrapLabel(i18n.T("Kept on the key; it cannot be read back."))),
 	)
 	d = dialog.NewCustomWithoutButtons(kc.view.Label(), container.NewBorder(nil,
 		container.NewGridWithColumns(3, deleteBtn, closeBtn, save), nil, nil, container.NewVScroll(form)), g.win)
@@ -444,17 +444,17 @@ func (g *gui) chooseWhere(f *found) {
 			secs = append(secs, sec)
 		}
 	}
-	const vaultOpt = "This vault (encrypted on this computer)"
+	vaultOpt := i18n.T("This vault (encrypted on this computer)")
 	opts := []string{vaultOpt}
 	for _, sec := range secs {
 		opts = append(opts, sec.title()+": "+sec.status())
 	}
 	where := widget.NewCheckGroup(opts, nil)
 	where.SetSelected([]string{vaultOpt})
-	touch := widget.NewCheck("Require a touch of the key for each code", nil)
-	hint := newWrapLabel("A secret stored only on a key cannot be read back. Tick a second key as a spare, or keep the vault copy too.")
+	touch := widget.NewCheck(i18n.T("Require a touch of the key for each code"), nil)
+	hint := newWrapLabel(i18n.T("A secret stored only on a key cannot be read back. Tick a second key as a spare, or keep the vault copy too."))
 	var d *dialog.CustomDialog
-	addBtn := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), func() {
+	addBtn := widget.NewButtonWithIcon(i18n.T("Add"), theme.ConfirmIcon(), func() {
 		d.Hide()
 		var chosen []*keySection
 		for i, sec := range secs {
@@ -483,12 +483,9 @@ func (g *gui) chooseWhere(f *found) {
 			addBtn.Enable()
 		}
 	}
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	cancel := widget.NewButtonWithIcon(i18n.T("Cancel"), theme.CancelIcon(), func() { d.Hide() })
 	n := len(f.accounts)
-	title := "Where should the account go?"
-	if n > 1 {
-		title = fmt.Sprintf("Where should the %d accounts go?", n)
-	}
+	title := i18n.Nf("Where should the %d accounts go?", n, n)
 	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil,
 		container.NewGridWithColumns(2, cancel, addBtn), nil, nil,
 		container.NewVBox(where, touch, hint)), g.win)
@@ -512,13 +509,13 @@ func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touc
 				_, names, err := s.CheckRoom(accts)
 				if err == nil && len(names) > 0 {
 					held[sec] = names
-					lines = append(lines, fmt.Sprintf("%s already holds %s.", sec.title(), strings.Join(names, ", ")))
+					lines = append(lines, i18n.Tf("%s already holds %s.", sec.title(), strings.Join(names, ", ")))
 				}
 				return err
 			})
 			if err != nil {
 				do(func() {
-					m.putResult("Nothing was stored on a key", []string{sentence(err) + " Nothing was written."}, then)
+					m.putResult(i18n.T("Nothing was stored on a key"), []string{sentence(err) + " " + i18n.T("Nothing was written.")}, then)
 				})
 				return
 			}
@@ -530,15 +527,15 @@ func (m *mainView) putOnKeys(accts []*accounts.Account, secs []*keySection, touc
 		// A YubiKey would overwrite an account of the same name without
 		// a word, and its old secret would be lost: ask first.
 		do(func() {
-			msg := strings.Join(lines, "\n") + "\nReplace? The old secret cannot be read back: codes made from it stop working, so replace only an account the site has set up again."
-			d := dialog.NewConfirm("Replace accounts on the key?", msg, func(ok bool) {
+			msg := strings.Join(lines, "\n") + "\n" + i18n.T("Replace? The old secret cannot be read back: codes made from it stop working, so replace only an account the site has set up again.")
+			d := dialog.NewConfirm(i18n.T("Replace accounts on the key?"), msg, func(ok bool) {
 				if !ok {
-					m.putResult("Nothing was stored on a key", []string{"Nothing was written: the key keeps its accounts."}, then)
+					m.putResult(i18n.T("Nothing was stored on a key"), []string{i18n.T("Nothing was written: the key keeps its accounts.")}, then)
 					return
 				}
 				go m.writeKeys(broker, accts, secs, touch, held, then)
 			}, m.g.win)
-			d.SetConfirmText("Replace")
+			d.SetConfirmText(i18n.T("Replace"))
 			d.SetConfirmImportance(widget.DangerImportance)
 			d.Show()
 		})
@@ -589,24 +586,24 @@ func (m *mainView) writeKeys(broker *hardware.Broker, accts []*accounts.Account,
 		for _, r := range results {
 			m.keepRecords(r.sec.key.ID(), accts, r.added)
 			m.readKey(r.sec)
-			lines = append(lines, fmt.Sprintf("Added %d to %s.", len(r.added), r.sec.title()))
+			lines = append(lines, i18n.Tf("Added %s to %s.", i18n.Nf("%d accounts", len(r.added), len(r.added)), r.sec.title()))
 			lines = append(lines, r.problems...)
 			if r.left >= 0 && r.left <= hardware.FewLeft { // -1: the key does not say
-				lines = append(lines, fmt.Sprintf("%s has room for %d more.", r.sec.key.Name(), r.left))
+				lines = append(lines, i18n.Tf("%s has room for %d more.", r.sec.key.Name(), r.left))
 			}
 		}
 		if fail != nil {
 			lines = append(lines, sentence(fail))
 			if len(results) < len(secs) {
-				lines = append(lines, fmt.Sprintf("Nothing was written to %s.", secs[len(results)].title()))
+				lines = append(lines, i18n.Tf("Nothing was written to %s.", secs[len(results)].title()))
 			}
 		}
 		if len(secs) == 1 && fail == nil {
-			lines = append(lines, "The secret cannot be read back from the key: keep a spare key or a backup of the QR code.")
+			lines = append(lines, i18n.T("The secret cannot be read back from the key: keep a spare key or a backup of the QR code."))
 		}
-		title := "Stored on the YubiKey"
+		title := i18n.T("Stored on the YubiKey")
 		if fail != nil {
-			title = "Stored on some keys only"
+			title = i18n.T("Stored on some keys only")
 		}
 		m.putResult(title, lines, then)
 	})
@@ -614,7 +611,7 @@ func (m *mainView) writeKeys(broker *hardware.Broker, accts []*accounts.Account,
 
 // putResult shows what putOnKeys did; then runs when it is closed.
 func (m *mainView) putResult(title string, lines []string, then func()) {
-	d := dialog.NewCustom(title, "Done", newWrapLabel(strings.Join(lines, "\n")), m.g.win)
+	d := dialog.NewCustom(title, i18n.T("Done"), newWrapLabel(strings.Join(lines, "\n")), m.g.win)
 	d.SetOnClosed(then)
 	d.Resize(m.g.fit(440, 220))
 	d.Show()

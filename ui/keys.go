@@ -5,7 +5,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"twofold/internal/i18n"
 )
 
 // entry is a widget.Entry with a desktop dialog's keyboard habits, which
@@ -63,7 +66,8 @@ func (e *entry) TypedKey(k *fyne.KeyEvent) {
 
 // dismissTexts are the buttons that close a dialog without doing
 // anything, in the order Escape looks for them.
-var dismissTexts = []string{"Cancel", "No", "Close", "Done", "OK"}
+// (in Twofold's language, and in Fyne's for its own file dialogs).
+var dismissTexts = []string{i18n.Key("Cancel"), i18n.Key("No"), i18n.Key("Close"), i18n.Key("Done"), i18n.Key("OK")}
 
 // escape closes the dialog on top as its own dismiss button would (so
 // its callbacks run), or a pop-up menu.
@@ -73,7 +77,7 @@ func (g *gui) escape() {
 		return
 	}
 	for _, text := range dismissTexts {
-		if b := findButton(top, func(b *widget.Button) bool { return b.Text == text }); b != nil {
+		if b := findButton(top, func(b *widget.Button) bool { return b.Text == i18n.T(text) || b.Text == lang.L(text) }); b != nil {
 			if !b.Disabled() && b.OnTapped != nil {
 				b.OnTapped()
 			}

@@ -9,12 +9,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
 	"twofold/hardware"
+	"twofold/internal/i18n"
 )
 
 // mainView is the searchable list of accounts with their codes.
@@ -41,7 +41,7 @@ type mainView struct {
 func newMainView(g *gui) *mainView {
 	m := &mainView{g: g, stopCh: make(chan struct{})}
 	m.search = m.g.newEntry()
-	m.search.SetPlaceHolder("Search issuer or name (Ctrl+F)")
+	m.search.SetPlaceHolder(i18n.T("Search issuer or name (Ctrl+F)"))
 	m.search.OnChanged = func(string) { m.refilter() }
 	// Escape in the search clears it, then goes back to the list.
 	m.search.onEscape = func() bool {
@@ -73,10 +73,10 @@ func newMainView(g *gui) *mainView {
 	m.status = widget.NewLabel("")
 	m.status.Truncation = fyne.TextTruncateEllipsis
 
-	addButton := widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() { m.showAddMenu() })
+	addButton := widget.NewButtonWithIcon(i18n.T("Add"), theme.ContentAddIcon(), func() { m.showAddMenu() })
 	addButton.Importance = widget.HighImportance
-	lockButton := newIconButton(theme.VisibilityOffIcon(), "Lock (Ctrl+L)", g.lock)
-	settingsButton := newIconButton(theme.SettingsIcon(), "Settings (Ctrl+,)", g.showSettings)
+	lockButton := newIconButton(theme.VisibilityOffIcon(), i18n.T("Lock (Ctrl+L)"), g.lock)
+	settingsButton := newIconButton(theme.SettingsIcon(), i18n.T("Settings (Ctrl+,)"), g.showSettings)
 	top := container.NewBorder(nil, nil, addButton, container.NewHBox(lockButton, settingsButton), m.search)
 	m.welcome = m.newWelcome()
 	m.listBox = container.NewStack(m.list.widget, m.welcome)
@@ -139,26 +139,25 @@ func (m *mainView) refilter() {
 // to add the first account.
 func (m *mainView) newWelcome() fyne.CanvasObject {
 	g := m.g
-	title := widget.NewLabelWithStyle("Welcome to Twofold", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(i18n.T("Welcome to Twofold"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	// Lines broken by hand: a wrapped label in a box reports the height
 	// of one line, and the buttons would cover the rest.
-	about := widget.NewLabelWithStyle("Twofold makes the sign-in codes of your\ntwo-factor accounts. Their secrets stay on\n"+
-		"this computer, encrypted under a key that\nyour system keeps. Add your first account:",
+	about := widget.NewLabelWithStyle(i18n.T("Twofold makes the sign-in codes of your\ntwo-factor accounts. Their secrets stay on\nthis computer, encrypted under a key that\nyour system keeps. Add your first account:"),
 		fyne.TextAlignCenter, fyne.TextStyle{})
 	b := func(label string, icon fyne.Resource, f func()) *widget.Button {
 		return widget.NewButtonWithIcon(label, icon, f)
 	}
-	scan := b("Scan a QR code image…", theme.FileImageIcon(), g.addFromFile)
+	scan := b(i18n.T("Scan a QR code image…"), theme.FileImageIcon(), g.addFromFile)
 	scan.Importance = widget.HighImportance
 	buttons := container.NewVBox(
 		scan,
-		b("Paste a QR image or link", theme.ContentPasteIcon(), g.paste),
-		b("Scan the screen", theme.ComputerIcon(), g.addFromScreen),
-		b("Type the key a site shows…", theme.DocumentCreateIcon(), g.addManual),
-		b("Import a backup or another app's export…", theme.DownloadIcon(), g.showImport),
+		b(i18n.T("Paste a QR image or link"), theme.ContentPasteIcon(), g.paste),
+		b(i18n.T("Scan the screen"), theme.ComputerIcon(), g.addFromScreen),
+		b(i18n.T("Type the key a site shows…"), theme.DocumentCreateIcon(), g.addManual),
+		b(i18n.T("Import a backup or another app's export…"), theme.DownloadIcon(), g.showImport),
 	)
-	hint := widget.NewLabelWithStyle("You can also drop image files on this window.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	hint := widget.NewLabelWithStyle(i18n.T("You can also drop image files on this window."), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 430),
 		container.NewVBox(title, about, buttons, hint)))
 }
@@ -167,7 +166,7 @@ func (m *mainView) newWelcome() fyne.CanvasObject {
 // order and saves the new order.
 func (m *mainView) move(delta int) {
 	if m.g.settings.order != accounts.ByManual {
-		m.toast("Choose View > Manual order to arrange the accounts yourself.")
+		m.toast(i18n.T("Choose View > Manual order to arrange the accounts yourself."))
 		return
 	}
 	if it, ok := m.list.currentItem(); ok && it.on != nil {
@@ -225,7 +224,7 @@ func (m *mainView) copy(a *accounts.Account) {
 
 // copyCode puts the code of the account called label on the clipboard.
 func (m *mainView) copyCode(label, code string) {
-	m.copySecret(code, "Copied the code for "+label)
+	m.copySecret(code, i18n.Tf("Copied the code for %s", label))
 }
 
 // copySecret puts a code or recovery code on the clipboard and clears it
@@ -240,7 +239,7 @@ func (m *mainView) copySecret(text, said string) {
 		m.toast(said + ".")
 		return
 	}
-	m.toast(said + "; the clipboard clears in " + delay.String() + ".")
+	m.toast(i18n.Tf("%s; the clipboard clears in %s.", said, delay.String()))
 	time.AfterFunc(delay, func() {
 		do(func() {
 			if clip.Content() == text {
@@ -275,7 +274,7 @@ func (g *gui) fit(w, h float32) fyne.Size {
 }
 
 func (m *mainView) showError(err error) {
-	dialog.ShowError(errorSentence{err}, m.g.win)
+	showErrorDialog(errorSentence{err}, m.g.win)
 }
 
 // errorSentence makes a dialog show our wording of an error.

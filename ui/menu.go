@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/i18n"
 )
 
 func ctrl(key fyne.KeyName) fyne.Shortcut {
@@ -25,27 +26,27 @@ func (g *gui) addActions() []*fyne.MenuItem {
 		return it
 	}
 	return []*fyne.MenuItem{
-		item("Enter a key manually…", ctrl(fyne.KeyN), g.addManual),
-		item("Scan image files…", ctrl(fyne.KeyO), g.addFromFile),
-		item("Scan a folder…", ctrlShift(fyne.KeyO), g.addFromFolder),
-		item("Scan the screen", ctrlShift(fyne.KeyS), g.addFromScreen),
+		item(i18n.T("Enter a key manually…"), ctrl(fyne.KeyN), g.addManual),
+		item(i18n.T("Scan image files…"), ctrl(fyne.KeyO), g.addFromFile),
+		item(i18n.T("Scan a folder…"), ctrlShift(fyne.KeyO), g.addFromFolder),
+		item(i18n.T("Scan the screen"), ctrlShift(fyne.KeyS), g.addFromScreen),
 		// Ctrl+V is a canvas shortcut, so the search box keeps its paste.
-		fyne.NewMenuItem("Paste a QR image or link (Ctrl+V)", g.paste),
+		fyne.NewMenuItem(i18n.T("Paste a QR image or link (Ctrl+V)"), g.paste),
 	}
 }
 
 func (g *gui) menu() *fyne.MainMenu {
-	search := fyne.NewMenuItem("Search", func() { g.win.Canvas().Focus(g.main.search) })
+	search := fyne.NewMenuItem(i18n.T("Search"), func() { g.win.Canvas().Focus(g.main.search) })
 	search.Shortcut = ctrl(fyne.KeyF)
-	lock := fyne.NewMenuItem("Lock", g.lock)
+	lock := fyne.NewMenuItem(i18n.T("Lock"), g.lock)
 	lock.Shortcut = ctrl(fyne.KeyL)
-	prefs := fyne.NewMenuItem("Settings…", g.showSettings)
+	prefs := fyne.NewMenuItem(i18n.T("Settings…"), g.showSettings)
 	prefs.Shortcut = ctrl(fyne.KeyComma)
 	g.win.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { g.paste() })
 	g.win.SetOnDropped(g.dropped)
 
-	view := fyne.NewMenu("View", search)
-	labels := map[accounts.Order]string{accounts.ByIssuer: "Sort by issuer", accounts.ByName: "Sort by account name", accounts.ByManual: "Manual order"}
+	view := fyne.NewMenu(i18n.T("View"), search)
+	labels := map[accounts.Order]string{accounts.ByIssuer: i18n.T("Sort by issuer"), accounts.ByName: i18n.T("Sort by account name"), accounts.ByManual: i18n.T("Manual order")}
 	var orderItems []*fyne.MenuItem
 	for _, by := range accounts.Orders {
 		it := fyne.NewMenuItem(labels[by], nil)
@@ -59,13 +60,13 @@ func (g *gui) menu() *fyne.MainMenu {
 		}
 		orderItems = append(orderItems, it)
 	}
-	up := fyne.NewMenuItem("Move up", func() { g.main.move(-1) })
+	up := fyne.NewMenuItem(i18n.T("Move up"), func() { g.main.move(-1) })
 	up.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyUp, Modifier: fyne.KeyModifierAlt}
-	down := fyne.NewMenuItem("Move down", func() { g.main.move(1) })
+	down := fyne.NewMenuItem(i18n.T("Move down"), func() { g.main.move(1) })
 	down.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDown, Modifier: fyne.KeyModifierAlt}
 	view.Items = append(view.Items, fyne.NewMenuItemSeparator())
 	view.Items = append(view.Items, orderItems...)
-	details := fyne.NewMenuItem("Account details…", func() {
+	details := fyne.NewMenuItem(i18n.T("Account details…"), func() {
 		switch it, ok := g.main.list.currentItem(); {
 		case !ok:
 		case it.head != nil:
@@ -78,14 +79,14 @@ func (g *gui) menu() *fyne.MainMenu {
 	})
 	details.Shortcut = ctrl(fyne.KeyI)
 	view.Items = append(view.Items, up, down, fyne.NewMenuItemSeparator(), details, lock, prefs)
-	exp := fyne.NewMenuItem("Back up / export…", g.showExport)
+	exp := fyne.NewMenuItem(i18n.T("Back up / export…"), g.showExport)
 	exp.Shortcut = ctrl(fyne.KeyB)
-	imp := fyne.NewMenuItem("Import a backup or another app's export…", g.showImport)
+	imp := fyne.NewMenuItem(i18n.T("Import a backup or another app's export…"), g.showImport)
 	imp.Shortcut = ctrlShift(fyne.KeyI)
-	transfer := fyne.NewMenuItem("Transfer to a phone…", g.showTransfer)
-	about := fyne.NewMenuItem("About Twofold", g.showAbout)
-	return fyne.NewMainMenu(fyne.NewMenu("Add", g.addActions()...), view, fyne.NewMenu("Backup", exp, imp, transfer),
-		fyne.NewMenu("Help", about))
+	transfer := fyne.NewMenuItem(i18n.T("Transfer to a phone…"), g.showTransfer)
+	about := fyne.NewMenuItem(i18n.T("About Twofold"), g.showAbout)
+	return fyne.NewMainMenu(fyne.NewMenu(i18n.T("Add"), g.addActions()...), view, fyne.NewMenu(i18n.T("Backup"), exp, imp, transfer),
+		fyne.NewMenu(i18n.T("Help"), about))
 }
 
 // showAddMenu pops the add actions up under the Add button.

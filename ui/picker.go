@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"github.com/godbus/dbus/v5"
 
+	"twofold/internal/i18n"
 	"twofold/internal/portal"
 	"twofold/scanner"
 )
@@ -65,16 +66,16 @@ type portalRule struct {
 // pickImagesWithPortal shows the desktop's file chooser for images,
 // several at once, and returns the chosen paths.
 func pickImagesWithPortal(parent string) ([]string, error) {
-	images := portalFilter{Name: "Images"}
+	images := portalFilter{Name: i18n.T("Images")}
 	for _, ext := range scanner.Extensions {
 		images.Rules = append(images.Rules, portalRule{0, "*" + ext}, portalRule{0, "*" + strings.ToUpper(ext)})
 	}
 	opts := map[string]dbus.Variant{
 		"multiple":     dbus.MakeVariant(true),
-		"accept_label": dbus.MakeVariant("Scan"),
-		"filters":      dbus.MakeVariant([]portalFilter{images, {Name: "All files", Rules: []portalRule{{0, "*"}}}}),
+		"accept_label": dbus.MakeVariant(i18n.T("Scan")),
+		"filters":      dbus.MakeVariant([]portalFilter{images, {Name: i18n.T("All files"), Rules: []portalRule{{0, "*"}}}}),
 	}
-	res, err := portal.Call("org.freedesktop.portal.FileChooser.OpenFile", 0, opts, parent, "Scan images for QR codes")
+	res, err := portal.Call("org.freedesktop.portal.FileChooser.OpenFile", 0, opts, parent, i18n.T("Scan images for QR codes"))
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func pickImagesWithPortal(parent string) ([]string, error) {
 	for _, s := range uris {
 		u, err := url.Parse(s)
 		if err != nil || u.Scheme != "file" {
-			return nil, fmt.Errorf("%w: the file chooser gave %q, not a local file", portal.ErrUnavailable, s)
+			return nil, i18n.Errorf("%w: the file chooser gave %q, not a local file", portal.ErrUnavailable, s)
 		}
 		paths = append(paths, u.Path)
 	}

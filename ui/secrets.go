@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
+	"twofold/internal/i18n"
 	"twofold/internal/securefile"
 	"twofold/qrimage"
 )
@@ -30,7 +31,7 @@ func (m *mainView) showQR(a *accounts.Account) {
 	pic.FillMode = canvas.ImageFillContain
 	pic.ScaleMode = canvas.ImageScalePixels
 	pic.SetMinSize(fyne.NewSquareSize(260))
-	warn := widget.NewLabel("Anyone who sees or gets this code can make your codes. Keep saved copies somewhere safe.")
+	warn := widget.NewLabel(i18n.T("Anyone who sees or gets this code can make your codes. Keep saved copies somewhere safe."))
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
 	save := func(format string) func() {
@@ -43,7 +44,7 @@ func (m *mainView) showQR(a *accounts.Account) {
 					m.showError(err)
 					return
 				}
-				m.toast("Saved the QR code of " + a.Label() + ".")
+				m.toast(i18n.Tf("Saved the QR code of %s.", a.Label()))
 			}, m.g.win)
 			d.SetFileName(fileName(a.Label()) + "." + map[string]string{"png": "png", "jpeg": "jpg"}[format])
 			d.SetFilter(storage.NewExtensionFileFilter([]string{"." + map[string]string{"png": "png", "jpeg": "jpg"}[format]}))
@@ -51,9 +52,9 @@ func (m *mainView) showQR(a *accounts.Account) {
 		}
 	}
 	buttons := container.NewGridWithColumns(2,
-		widget.NewButtonWithIcon("Save as PNG…", theme.DocumentSaveIcon(), save("png")),
-		widget.NewButtonWithIcon("Save as JPEG…", theme.DocumentSaveIcon(), save("jpeg")))
-	d := dialog.NewCustom("QR code of "+a.Label(), "Close", container.NewVBox(pic, warn, buttons), m.g.win)
+		widget.NewButtonWithIcon(i18n.T("Save as PNG…"), theme.DocumentSaveIcon(), save("png")),
+		widget.NewButtonWithIcon(i18n.T("Save as JPEG…"), theme.DocumentSaveIcon(), save("jpeg")))
+	d := dialog.NewCustom(i18n.Tf("QR code of %s", a.Label()), i18n.T("Close"), container.NewVBox(pic, warn, buttons), m.g.win)
 	d.Resize(m.g.fit(420, 460))
 	d.Show()
 }
@@ -95,7 +96,7 @@ func (m *mainView) recoveryCodes(a *accounts.Account, save func() error) fyne.Ca
 		for i := range a.RecoveryCodes {
 			rc := &a.RecoveryCodes[i]
 			code := widget.NewLabelWithStyle(rc.Code, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			used := widget.NewCheck("used", nil)
+			used := widget.NewCheck(i18n.T("used"), nil)
 			used.SetChecked(rc.UsedAt != nil)
 			if rc.UsedAt != nil {
 				code.Importance = widget.LowImportance
@@ -114,22 +115,22 @@ func (m *mainView) recoveryCodes(a *accounts.Account, save func() error) fyne.Ca
 				}
 				fill()
 			}
-			cp := newIconButton(theme.ContentCopyIcon(), "Copy this recovery code", func() {
-				m.copySecret(rc.Code, "Copied a recovery code")
+			cp := newIconButton(theme.ContentCopyIcon(), i18n.T("Copy this recovery code"), func() {
+				m.copySecret(rc.Code, i18n.T("Copied a recovery code"))
 			})
 			box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(used, cp), code))
 		}
 		if len(a.RecoveryCodes) == 0 {
-			none := widget.NewLabel("None yet. Sites like Netim and Exponea give a few at setup.")
+			none := widget.NewLabel(i18n.T("None yet. Sites like Netim and Exponea give a few at setup."))
 			none.Wrapping = fyne.TextWrapWord
 			box.Add(none)
 		}
 	}
 	fill()
 	entry := m.g.newMultiLineEntry()
-	entry.SetPlaceHolder("Paste recovery codes, one a line")
+	entry.SetPlaceHolder(i18n.T("Paste recovery codes, one a line"))
 	entry.SetMinRowsVisible(2)
-	add := widget.NewButtonWithIcon("Add codes", theme.ContentAddIcon(), func() {
+	add := widget.NewButtonWithIcon(i18n.T("Add codes"), theme.ContentAddIcon(), func() {
 		before := len(a.RecoveryCodes)
 		for _, l := range lines(entry.Text) {
 			a.RecoveryCodes = append(a.RecoveryCodes, accounts.RecoveryCode{Code: l})

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"slices"
 	"time"
@@ -10,12 +8,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"twofold/accounts"
 	"twofold/clockcheck"
 	"twofold/internal/autostart"
+	"twofold/internal/i18n"
 	"twofold/internal/trayhost"
 )
 
@@ -35,6 +35,7 @@ const (
 	prefOrder     = "sortOrder"
 	prefTray      = "systemTray"
 	prefTrayKeep  = "keepRunningInTray"
+	prefLanguage  = "language"
 )
 
 // settings are the user's choices, read from Fyne's preferences.
@@ -52,6 +53,7 @@ type settings struct {
 	// tray: the tray icon with pinned codes; trayKeep: closing the
 	// window hides it there instead of quitting.
 	tray, trayKeep bool
+	language       string // "en", "fr"; "" follows the system
 }
 
 func loadSettings(p fyne.Preferences) settings {
@@ -67,6 +69,7 @@ func loadSettings(p fyne.Preferences) settings {
 		order:     accounts.Order(p.StringWithFallback(prefOrder, string(accounts.ByIssuer))),
 		tray:      p.Bool(prefTray),
 		trayKeep:  p.BoolWithFallback(prefTrayKeep, true),
+		language:  p.String(prefLanguage),
 	}
 	// TWOFOLD_NTP_SERVER overrides the server (tests, closed networks).
 	if env := os.Getenv("TWOFOLD_NTP_SERVER"); env != "" {
@@ -87,6 +90,46 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetString(prefOrder, string(s.order))
 	p.SetBool(prefTray, s.tray)
 	p.SetBool(prefTrayKeep, s.trayKeep)
+	p.SetString(prefLanguage, s.language)
+}
+
+// wantLanguage is the language the setting asks for ("" the system's).
+func wantLanguage(setting string) string {
+	if setting == "" {
+		return i18n.System()
+	}
+	return i18n.Match(setting)
+}
+
+// applyLanguage makes the chosen language Twofold's, and Fyne's for its
+// own dialogs where Fyne reads it from the environment (Linux and the
+// BSDs: LANGUAGE); on Windows and macOS those follow the system.
+func applyLanguage(setting string) {
+	i18n.Set(setting)
+	if setting == "" {
+		return
+	}
+	os.Setenv("LANGUAGE", i18n.Current())
+	// Adding translations makes Fyne read the language list again.
+	if err := lang.AddTranslationsFS(i18n.Files, i18n.FilesDir); err != nil {
+		fyne.LogError("Twofold's translations", err)
+	}
+}
+
+// relabel shows the window in the language now chosen: the main view,
+// its menu, the clock banner and the tray are built again, as after an
+// unlock.
+func (g *gui) relabel() {
+	applyLanguage(g.settings.language)
+	old := g.clock
+	g.clock = newClockBanner(g)
+	g.clock.started, g.clock.offset = old.started, old.offset
+	if g.main != nil {
+		g.main.stop()
+		g.showMain(g.vault)
+	}
+	g.traySig = ""
+	g.refreshTray()
 }
 
 func applyTheme(a fyne.App, name string) {
@@ -101,12 +144,12 @@ func applyTheme(a fyne.App, name string) {
 }
 
 var (
-	clipChoices = []string{"10 seconds", "30 seconds", "1 minute", "2 minutes", "Never"}
+	clipChoices = []string{i18n.Key("10 seconds"), i18n.Key("30 seconds"), i18n.Key("1 minute"), i18n.Key("2 minutes"), i18n.Key("Never")}
 	clipValues  = []time.Duration{10 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 0}
-	lockChoices = []string{"1 minute", "5 minutes", "15 minutes", "1 hour", "Never"}
+	lockChoices = []string{i18n.Key("1 minute"), i18n.Key("5 minutes"), i18n.Key("15 minutes"), i18n.Key("1 hour"), i18n.Key("Never")}
 	lockValues  = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 0}
 	themeNames  = []string{"system", "light", "dark"}
-	themeLabels = []string{"Follow the system", "Light", "Dark"}
+	themeLabels = []string{i18n.Key("Follow the system"), i18n.Key("Light"), i18n.Key("Dark")}
 )
 
 func indexOf[T comparable](list []T, v T, def int) int {
@@ -135,20 +178,29 @@ func (g *gui) showSettings() {
 		}
 		g.touch()
 	}
-	clip := widget.NewSelect(clipChoices, func(string) {})
+	clip := widget.NewSelect(i18n.List(clipChoices), func(string) {})
 	clip.SetSelectedIndex(indexOf(clipValues, s.clipDelay, 1))
 	clip.OnChanged = func(string) { s.clipDelay = clipValues[clip.SelectedIndex()]; apply() }
-	lock := widget.NewSelect(lockChoices, func(string) {})
+	lock := widget.NewSelect(i18n.List(lockChoices), func(string) {})
 	lock.SetSelectedIndex(indexOf(lockValues, s.lockAfter, 1))
 	lock.OnChanged = func(string) { s.lockAfter = lockValues[lock.SelectedIndex()]; apply() }
-	hide := widget.NewCheck("Hide codes until clicked", func(b bool) { s.hideCodes = b; apply() })
+	hide := widget.NewCheck(i18n.T("Hide codes until clicked"), func(b bool) { s.hideCodes = b; apply() })
 	hide.SetChecked(s.hideCodes)
-	compact := widget.NewCheck("Compact rows (one line each)", func(b bool) { s.compact = b; apply() })
+	compact := widget.NewCheck(i18n.T("Compact rows (one line each)"), func(b bool) { s.compact = b; apply() })
 	compact.SetChecked(s.compact)
-	th := widget.NewSelect(themeLabels, func(string) {})
+	th := widget.NewSelect(i18n.List(themeLabels), func(string) {})
 	th.SetSelectedIndex(indexOf(themeNames, s.theme, 0))
 	th.OnChanged = func(string) { s.theme = themeNames[th.SelectedIndex()]; apply() }
-	ntpOn := widget.NewCheck("Check the clock online", func(b bool) { s.ntp = b; apply() })
+	// Languages are named in their own language, so anyone can find theirs.
+	langCodes := append([]string{""}, i18n.Languages...)
+	langNames := []string{i18n.Tf("System (%s)", i18n.Names[i18n.System()])}
+	for _, l := range i18n.Languages {
+		langNames = append(langNames, i18n.Names[l])
+	}
+	language := widget.NewSelect(langNames, func(string) {})
+	language.SetSelectedIndex(indexOf(langCodes, s.language, 0))
+	language.OnChanged = func(string) { s.language = langCodes[language.SelectedIndex()]; apply() }
+	ntpOn := widget.NewCheck(i18n.T("Check the clock online"), func(b bool) { s.ntp = b; apply() })
 	ntpOn.SetChecked(s.ntp)
 	server := g.newEntry()
 	server.SetText(s.ntpServer)
@@ -163,7 +215,7 @@ func (g *gui) showSettings() {
 		trayNote.Hidden = s == ""
 		trayNote.Refresh()
 	}
-	login := widget.NewCheck("Start Twofold when I log in", nil)
+	login := widget.NewCheck(i18n.T("Start Twofold when I log in"), nil)
 	if on, err := autostart.Enabled(); err == nil {
 		login.SetChecked(on)
 	}
@@ -173,7 +225,7 @@ func (g *gui) showSettings() {
 			login.SetChecked(!on)
 		}
 	}
-	trayKeep := widget.NewCheck("Keep running in the tray when closed", func(b bool) {
+	trayKeep := widget.NewCheck(i18n.T("Keep running in the tray when closed"), func(b bool) {
 		s.trayKeep = b
 		apply()
 		if login.Checked { // the log-in entry starts in the tray or not
@@ -183,14 +235,14 @@ func (g *gui) showSettings() {
 		}
 	})
 	trayKeep.SetChecked(s.trayKeep)
-	tray := widget.NewCheck("Show pinned codes in the tray", func(b bool) {
+	tray := widget.NewCheck(i18n.T("Show pinned codes in the tray"), func(b bool) {
 		s.tray = b
 		apply()
 		switch {
 		case b && !trayhost.Present():
-			note("No system tray was found on this desktop, so closing the window still quits.")
+			note(i18n.T("No system tray was found on this desktop, so closing the window still quits."))
 		case !b && g.trayOn:
-			note("The tray icon goes away the next time Twofold starts.")
+			note(i18n.T("The tray icon goes away the next time Twofold starts."))
 		default:
 			note("")
 		}
@@ -213,9 +265,9 @@ func (g *gui) showSettings() {
 
 	path := widget.NewLabel(g.path)
 	path.Wrapping = fyne.TextWrapBreak
-	copyPath := widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() { g.app.Clipboard().SetContent(g.path) })
+	copyPath := widget.NewButtonWithIcon(i18n.T("Copy path"), theme.ContentCopyIcon(), func() { g.app.Clipboard().SetContent(g.path) })
 	protection := widget.NewLabel(g.protection())
-	password := widget.NewButtonWithIcon("Set password…", theme.AccountIcon(), func() {
+	password := widget.NewButtonWithIcon(i18n.T("Set password…"), theme.AccountIcon(), func() {
 		g.setPassword(func() { protection.SetText(g.protection()) })
 	})
 	if g.vault == nil {
@@ -223,42 +275,48 @@ func (g *gui) showSettings() {
 	}
 
 	form := widget.NewForm(
-		widget.NewFormItem("Clear clipboard after", clip),
-		widget.NewFormItem("Lock when idle for", lock),
+		widget.NewFormItem(i18n.T("Clear clipboard after"), clip),
+		widget.NewFormItem(i18n.T("Lock when idle for"), lock),
 		widget.NewFormItem("", hide),
 		widget.NewFormItem("", compact),
-		widget.NewFormItem("Theme", th),
+		widget.NewFormItem(i18n.T("Theme"), th),
+		widget.NewFormItem(i18n.T("Language"), language),
 		widget.NewFormItem("", ntpOn),
-		widget.NewFormItem("Time server", server),
+		widget.NewFormItem(i18n.T("Time server"), server),
 		widget.NewFormItem("", container.NewVBox(tray, trayKeep, login, trayNote)),
-		widget.NewFormItem("Vault", container.NewVBox(path, copyPath)),
-		widget.NewFormItem("Protection", container.NewVBox(protection, password)),
+		widget.NewFormItem(i18n.T("Vault"), container.NewVBox(path, copyPath)),
+		widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, password)),
 	)
 	// It scrolls: on a small window the form is taller than the window.
-	d := dialog.NewCustom("Settings", "Close", container.NewVScroll(form), g.win)
+	d := dialog.NewCustom(i18n.T("Settings"), i18n.T("Close"), container.NewVScroll(form), g.win)
+	d.SetOnClosed(func() {
+		if wantLanguage(g.settings.language) != i18n.Current() {
+			g.relabel()
+		}
+	})
 	d.Resize(g.fit(520, 680))
 	d.Show()
 }
 
 func (g *gui) protection() string {
 	if g.vault == nil {
-		return "No vault yet: it is created with your first account."
+		return i18n.T("No vault yet: it is created with your first account.")
 	}
 	var parts []string
 	for _, s := range g.vault.Slots() {
 		switch s {
 		case accounts.SlotKeyring:
-			parts = append(parts, "the system keyring")
+			parts = append(parts, i18n.T("the system keyring"))
 		case accounts.SlotPassword:
-			parts = append(parts, "a password")
+			parts = append(parts, i18n.T("a password"))
 		default:
 			parts = append(parts, s)
 		}
 	}
 	if len(parts) == 2 {
-		return "Opens with " + parts[0] + " or " + parts[1] + "."
+		return i18n.Tf("Opens with %s or %s.", parts[0], parts[1])
 	}
-	return fmt.Sprintf("Opens with %s.", parts[0])
+	return i18n.Tf("Opens with %s.", parts[0])
 }
 
 // setPassword adds or changes the vault's password slot.
@@ -267,12 +325,12 @@ func (g *gui) setPassword(done func()) {
 	pw.Validator = accounts.CheckNewPassword
 	again.Validator = func(s string) error {
 		if s != pw.Text {
-			return errors.New("the two passwords differ")
+			return i18n.Error("the two passwords differ")
 		}
 		return nil
 	}
-	dialog.ShowForm("Vault password", "Set", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("New password", pw), widget.NewFormItem("Repeat it", again),
+	dialog.ShowForm(i18n.T("Vault password"), i18n.T("Set"), i18n.T("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(i18n.T("New password"), pw), widget.NewFormItem(i18n.T("Repeat it"), again),
 	}, func(ok bool) {
 		if !ok || pw.Validate() != nil || again.Validate() != nil {
 			return
@@ -288,36 +346,33 @@ func (g *gui) setPassword(done func()) {
 		}
 		done()
 		if err := g.vault.Forgotten(); err != nil {
-			g.main.showError(fmt.Errorf("an old keyring item could not be deleted (the vault no longer uses it): %w", err))
+			g.main.showError(i18n.Errorf("an old keyring item could not be deleted (the vault no longer uses it): %w", err))
 		}
 		if n := g.vault.KeptGenerations(); changed && n > 0 {
 			g.offerForgetCopies(n)
 			return
 		}
-		g.main.toast("The vault password is set. Twofold will ask for it at start and after locking.")
+		g.main.toast(i18n.T("The vault password is set. Twofold will ask for it at start and after locking."))
 	}, g.win)
 }
 
 // offerForgetCopies follows a password change: the vault has a new key,
 // but the earlier copies kept beside it still open with the old password.
 func (g *gui) offerForgetCopies(n int) {
-	msg := fmt.Sprintf("The password is changed and the vault has a new key. The %d earlier copies kept beside it (for going back after a mistake) still open with the old password.\n\nDelete them?", n)
-	if n == 1 {
-		msg = "The password is changed and the vault has a new key. The earlier copy kept beside it (for going back after a mistake) still opens with the old password.\n\nDelete it?"
-	}
-	d := dialog.NewConfirm("Earlier copies", msg, func(ok bool) {
+	msg := i18n.Nf("The password is changed and the vault has a new key. The %d earlier copies kept beside it (for going back after a mistake) still open with the old password.\n\nDelete them?", n, n)
+	d := newConfirm(i18n.T("Earlier copies"), msg, func(ok bool) {
 		if !ok {
-			g.main.toast("Password changed. The earlier copies are kept.")
+			g.main.toast(i18n.T("Password changed. The earlier copies are kept."))
 			return
 		}
 		if _, err := g.vault.ForgetGenerations(); err != nil {
 			g.main.showError(err)
 			return
 		}
-		g.main.toast("Password changed. The earlier copies are deleted.")
+		g.main.toast(i18n.T("Password changed. The earlier copies are deleted."))
 	}, g.win)
-	d.SetConfirmText("Delete")
-	d.SetDismissText("Keep")
+	d.SetConfirmText(i18n.T("Delete"))
+	d.SetDismissText(i18n.T("Keep"))
 	d.Show()
 }
 

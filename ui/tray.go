@@ -11,6 +11,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/internal/autostart"
+	"twofold/internal/i18n"
 	"twofold/internal/trayhost"
 )
 
@@ -79,9 +80,9 @@ func (g *gui) trayMenu() *fyne.Menu {
 	}
 	switch {
 	case g.vault == nil && hasSlot(g.path, accounts.SlotPassword):
-		note("Locked: open Twofold to unlock")
+		note(i18n.T("Locked: open Twofold to unlock"))
 	case g.vault == nil:
-		note("No accounts yet")
+		note(i18n.T("No accounts yet"))
 	default:
 		now := g.now()
 		for _, a := range g.vault.Accounts {
@@ -99,17 +100,17 @@ func (g *gui) trayMenu() *fyne.Menu {
 			}))
 		}
 		if len(items) == 0 {
-			note("Pin accounts to see their codes here")
+			note(i18n.T("Pin accounts to see their codes here"))
 		}
 	}
-	show := fyne.NewMenuItem("Show Twofold", g.showWindow)
-	lock := fyne.NewMenuItem("Lock", func() {
+	show := fyne.NewMenuItem(i18n.T("Show Twofold"), g.showWindow)
+	lock := fyne.NewMenuItem(i18n.T("Lock"), func() {
 		if g.vault != nil {
 			g.lock()
 		}
 	})
 	lock.Disabled = !g.hasPassword()
-	quit := fyne.NewMenuItem("Quit", g.quit)
+	quit := fyne.NewMenuItem(i18n.T("Quit"), g.quit)
 	quit.IsQuit = true
 	items = append(items, fyne.NewMenuItemSeparator(), show, lock, fyne.NewMenuItemSeparator(), quit)
 	return fyne.NewMenu("Twofold", items...)

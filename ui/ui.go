@@ -19,6 +19,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/assets"
+	"twofold/internal/i18n"
 	"twofold/internal/instance"
 	"twofold/internal/trayhost"
 )
@@ -97,6 +98,7 @@ func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time
 	g := &gui{app: a, win: w, settings: loadSettings(a.Preferences()), explicitPath: explicitPath}
 	g.now = func() time.Time { return now().Add(time.Duration(g.correction.Load())) }
 	g.path, _ = accounts.VaultPath(explicitPath)
+	applyLanguage(g.settings.language)
 	applyTheme(a, g.settings.theme)
 	g.clock = newClockBanner(g)
 	if dc, ok := w.Canvas().(desktop.Canvas); ok {
@@ -108,7 +110,7 @@ func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time
 // start opens the vault (or shows why it cannot, or the unlock form).
 func (g *gui) start() {
 	if g.path == "" {
-		g.win.SetContent(message("Twofold cannot find its vault", "The user's config folder is unknown; start Twofold with --vault PATH."))
+		g.win.SetContent(message(i18n.T("Twofold cannot find its vault"), i18n.T("The user's config folder is unknown; start Twofold with --vault PATH.")))
 		return
 	}
 	// A vault with a password asks for it, even where the keyring could
@@ -124,9 +126,9 @@ func (g *gui) start() {
 	case errors.Is(err, accounts.ErrNoVault):
 		g.showMain(nil) // created at the first add
 	case errors.Is(err, accounts.ErrInUse):
-		g.win.SetContent(message("Twofold is already running", "Another Twofold window has this vault open. Use that one, or close it first."))
+		g.win.SetContent(message(i18n.T("Twofold is already running"), i18n.T("Another Twofold window has this vault open. Use that one, or close it first.")))
 	default:
-		g.win.SetContent(message("The vault cannot be opened", sentence(err)))
+		g.win.SetContent(message(i18n.T("The vault cannot be opened"), sentence(err)))
 	}
 }
 
@@ -193,7 +195,7 @@ func (g *gui) showUnlock() {
 // reopen without asking.
 func (g *gui) lock() {
 	if !g.hasPassword() {
-		g.main.toast("Locking needs a vault password: add one with 'twofold vault protect --password'.")
+		g.main.toast(i18n.T("Locking needs a vault password: add one with 'twofold vault protect --password'."))
 		return
 	}
 	g.main.stop()
@@ -246,7 +248,7 @@ func message(title, detail string) fyne.CanvasObject {
 // little before the next try.
 func unlockForm(path string, opened func(*accounts.Vault)) (fyne.CanvasObject, *widget.Entry) {
 	entry := widget.NewPasswordEntry()
-	entry.SetPlaceHolder("Vault password")
+	entry.SetPlaceHolder(i18n.T("Vault password"))
 	status := widget.NewLabel("")
 	status.Importance = widget.DangerImportance
 	status.Wrapping = fyne.TextWrapWord
@@ -258,7 +260,7 @@ func unlockForm(path string, opened func(*accounts.Vault)) (fyne.CanvasObject, *
 		}
 		button.Disable()
 		entry.Disable()
-		status.SetText("Unlocking…")
+		status.SetText(i18n.T("Unlocking…"))
 		go func() {
 			v, err := accounts.Open(path, &accounts.PasswordSlot{Password: pw})
 			clear(pw)
@@ -280,20 +282,20 @@ func unlockForm(path string, opened func(*accounts.Vault)) (fyne.CanvasObject, *
 			})
 		}()
 	}
-	button = widget.NewButton("Unlock", try)
+	button = widget.NewButton(i18n.T("Unlock"), try)
 	button.Importance = widget.HighImportance
 	entry.OnSubmitted = func(string) { try() }
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(320, 200), container.NewVBox(
-		widget.NewLabelWithStyle("Twofold is locked", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(i18n.T("Twofold is locked"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		entry, button, status))), entry
 }
 
 func unlockError(err error) string {
 	switch {
 	case errors.Is(err, accounts.ErrWrongPassword):
-		return "Wrong password. Try again."
+		return i18n.T("Wrong password. Try again.")
 	case errors.Is(err, accounts.ErrInUse):
-		return "Another Twofold window has this vault open."
+		return i18n.T("Another Twofold window has this vault open.")
 	}
 	return sentence(err)
 }
@@ -302,13 +304,13 @@ func unlockError(err error) string {
 func sentence(err error) string {
 	switch {
 	case errors.Is(err, accounts.ErrDamaged):
-		return "The vault file is damaged. Earlier copies are kept beside it; 'twofold vault info' lists them."
+		return i18n.T("The vault file is damaged. Earlier copies are kept beside it; 'twofold vault info' lists them.")
 	case errors.Is(err, accounts.ErrKeyringUnavailable):
-		return "The system keyring is not reachable, and the vault's key is kept there. Start or unlock the keyring and try again."
+		return i18n.T("The system keyring is not reachable, and the vault's key is kept there. Start or unlock the keyring and try again.")
 	case errors.Is(err, accounts.ErrKeyMissing):
-		return "The system keyring holds no key for this vault."
+		return i18n.T("The system keyring holds no key for this vault.")
 	case errors.Is(err, accounts.ErrNewerVersion):
-		return "This vault was written by a newer Twofold. Update Twofold to open it."
+		return i18n.T("This vault was written by a newer Twofold. Update Twofold to open it.")
 	}
 	r := []rune(err.Error())
 	if len(r) > 0 {

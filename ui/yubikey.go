@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/hardware"
+	"twofold/internal/i18n"
 )
 
 // keySection is a plugged-in key as the main list shows it: a header,
@@ -63,20 +63,20 @@ func (s *keySection) title() string { return s.label }
 func (s *keySection) status() string {
 	switch {
 	case errors.Is(s.err, hardware.ErrPasswordNeeded):
-		return "Locked: click to enter its password"
+		return i18n.T("Locked: click to enter its password")
 	case s.err != nil:
 		return sentence(s.err)
 	case !s.loaded:
-		return "Reading the key…"
+		return i18n.T("Reading the key…")
 	}
 	n, c := len(s.creds), s.key.Capacity()
 	msg := s.key.Used(n)
 	switch left := c - n; {
 	case c == 0: // the key does not say its capacity
 	case left <= 0:
-		msg += ": full"
+		msg += i18n.T(": full")
 	case left <= hardware.FewLeft:
-		msg += fmt.Sprintf(": room for %d more", left)
+		msg += i18n.Tf(": room for %d more", left)
 	}
 	return msg
 }
@@ -298,8 +298,8 @@ func (m *mainView) calculate(kc *keyCred, then func(code string)) {
 	var prompt *dialog.CustomDialog
 	if kc.cred.Touch {
 		kc.waiting = true
-		msg := newWrapLabel("Touch the gold contact on " + kc.sec.key.Name() + " to show the code for " + kc.view.Label() + ".")
-		prompt = dialog.NewCustomWithoutButtons("Touch your YubiKey", msg, m.g.win)
+		msg := newWrapLabel(i18n.Tf("Touch the gold contact on %s to show the code for %s.", kc.sec.key.Name(), kc.view.Label()))
+		prompt = dialog.NewCustomWithoutButtons(i18n.T("Touch your YubiKey"), msg, m.g.win)
 		prompt.Resize(m.g.fit(380, 160))
 		prompt.Show()
 		m.list.refreshKey(kc.sec)

@@ -16,7 +16,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -31,18 +33,14 @@ var Languages = []string{"en", "fr"}
 // Names are the languages' names in their own language, for a picker.
 var Names = map[string]string{"en": "English", "fr": "Français"}
 
-//go:embed catalog/*.json
-var catalog embed.FS
-
-// Catalog is the catalogue files (en.json, fr.json, …) in go-i18n's
+// Files holds the catalogues (FilesDir/en.json, fr.json, …) in go-i18n's
 // JSON format, for the GUI toolkit's own translation engine.
-func Catalog() fs.FS {
-	sub, err := fs.Sub(catalog, "catalog")
-	if err != nil {
-		panic(err) // the directory is embedded above
-	}
-	return sub
-}
+//
+//go:embed catalog/*.json
+var Files embed.FS
+
+// FilesDir is the catalogues' directory in Files.
+const FilesDir = "catalog"
 
 var (
 	bundle = newBundle()
@@ -57,8 +55,8 @@ func newBundle() *i18n.Bundle {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	for _, l := range Languages {
-		name := "catalog/" + l + ".json"
-		data, err := catalog.ReadFile(name)
+		name := FilesDir + "/" + l + ".json"
+		data, err := Files.ReadFile(name)
 		if err != nil {
 			panic(err) // every language's file is embedded
 		}
@@ -164,9 +162,47 @@ func N(msg string, n int) string {
 }
 
 // Nf formats args with the form of msg that n takes; n itself is not
-// one of the args unless given again.
+// one of the args unless given again. A form may leave out trailing
+// values ("Where should the account go?" for one): they are dropped.
 func Nf(msg string, n int, args ...any) string {
-	return fmt.Sprintf(N(msg, n), args...)
+	form := N(msg, n)
+	if v := Verbs(form); !reordered(v) && len(v) < len(args) {
+		args = args[:len(v)]
+	}
+	return fmt.Sprintf(form, args...)
+}
+
+var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d*)?([a-zA-Z%])`)
+
+// Verbs lists a fmt format's placeholders as "argument:verb" ("1:d"),
+// sorted, so that a translation reordering them with %[2]s lists the
+// same.
+func Verbs(format string) []string {
+	var out []string
+	arg := 0
+	for _, m := range verb.FindAllStringSubmatch(format, -1) {
+		if m[4] == "%" {
+			continue
+		}
+		if m[2] != "" {
+			arg, _ = strconv.Atoi(m[2])
+		} else {
+			arg++
+		}
+		out = append(out, strconv.Itoa(arg)+":"+m[4])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// reordered: the verbs are not simply 1, 2, 3… in order.
+func reordered(verbs []string) bool {
+	for i, v := range verbs {
+		if !strings.HasPrefix(v, strconv.Itoa(i+1)+":") {
+			return true
+		}
+	}
+	return false
 }
 
 // Errorf is fmt.Errorf with msg's translation (%w works as there).
@@ -182,6 +218,15 @@ func Error(msg string) error { return &message{msg} }
 type message struct{ msg string }
 
 func (m *message) Error() string { return T(m.msg) }
+
+// List is msgs (i18n.Key literals) in the current language.
+func List(msgs []string) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = T(m)
+	}
+	return out
+}
 
 // Key marks msg as a message for the catalogue test and returns it
 // unchanged, for tables of words translated later with T.
