@@ -1,6 +1,9 @@
 package backup
 
-import "twofold/accounts"
+import (
+	"twofold/accounts"
+	"twofold/internal/i18n"
+)
 
 // Item is one account of an import preview.
 type Item struct {
@@ -39,11 +42,11 @@ func Preview(found, existing []*accounts.Account) []Item {
 func (it Item) Note() string {
 	switch {
 	case it.Duplicate && it.Match.Label() != it.Account.Label():
-		return "already in the vault as " + it.Match.Label() + "; skipped"
+		return i18n.Tf("already in the vault as %s; skipped", it.Match.Label())
 	case it.Duplicate:
-		return "already in the vault; skipped"
+		return i18n.T("already in the vault; skipped")
 	case it.Match != nil:
-		return "new; it has the same secret as " + it.Match.Label()
+		return i18n.Tf("new; it has the same secret as %s", it.Match.Label())
 	}
 	return ""
 }

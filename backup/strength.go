@@ -2,10 +2,11 @@ package backup
 
 import (
 	"math"
-
 	"strings"
-	"twofold/accounts"
 	"unicode"
+
+	"twofold/accounts"
+	"twofold/internal/i18n"
 )
 
 // MinPasswordLength is the shortest backup password Twofold accepts: the
@@ -17,7 +18,7 @@ const MinPasswordLength = accounts.MinPasswordLength
 // used, less for repeats and sequences. It is a hint for the user, not
 // a guarantee.
 func Strength(pw string) (score int, label string) {
-	labels := []string{"very weak", "weak", "fair", "good", "strong"}
+	labels := []string{i18n.T("very weak"), i18n.T("weak"), i18n.T("fair"), i18n.T("good"), i18n.T("strong")}
 	var lower, upper, digit, other bool
 	distinct := map[rune]bool{}
 	runs := 0

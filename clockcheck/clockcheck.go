@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/beevik/ntp"
+
+	"twofold/internal/i18n"
 )
 
 // Tolerance is how far off the clock may be before the user is told.
@@ -36,15 +38,14 @@ func Describe(offset time.Duration) string {
 	if offset > -Tolerance && offset < Tolerance {
 		return ""
 	}
-	return fmt.Sprintf("This computer's clock is %s, so sites may refuse its codes: set the clock right (turn on automatic time).",
+	return i18n.Tf("This computer's clock is %s, so sites may refuse its codes: set the clock right (turn on automatic time).",
 		Distance(offset))
 }
 
 // Distance says how far off the clock is: "42s behind the correct time".
 func Distance(offset time.Duration) string {
-	dir := "behind"
 	if offset < 0 {
-		dir, offset = "ahead of", -offset
+		return i18n.Tf("%s ahead of the correct time", (-offset).Round(time.Second))
 	}
-	return fmt.Sprintf("%s %s the correct time", offset.Round(time.Second), dir)
+	return i18n.Tf("%s behind the correct time", offset.Round(time.Second))
 }

@@ -18,6 +18,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/hardware/ykoath"
+	"twofold/internal/i18n"
 )
 
 var (
@@ -67,12 +68,9 @@ type Key struct {
 // "3 accounts" on a key that does not say how many it holds.
 func (k Key) Used(n int) string {
 	if c := k.Capacity(); c > 0 {
-		return fmt.Sprintf("%d of %d places used", n, c)
+		return i18n.Nf("%d of %d places used", n, n, c)
 	}
-	if n == 1 {
-		return "1 account"
-	}
-	return fmt.Sprintf("%d accounts", n)
+	return i18n.Nf("%d accounts", n, n)
 }
 
 // ID is how the vault names the key: its serial, or its OATH device id

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"twofold/accounts"
+	"twofold/internal/i18n"
 )
 
 // Found is what one QR payload means.
@@ -106,10 +107,10 @@ func (t *Transfers) Status() []string {
 	for _, id := range t.order {
 		size, seen := t.sizes[id], len(t.parts[id])
 		if seen >= size {
-			out = append(out, fmt.Sprintf("Google Authenticator transfer: all %d of %d scanned", size, size))
+			out = append(out, i18n.Tf("Google Authenticator transfer: all %d of %d scanned", size, size))
 			continue
 		}
-		out = append(out, fmt.Sprintf("Google Authenticator transfer: %d of %d scanned (missing: %s)", seen, size, t.missing(id)))
+		out = append(out, i18n.Tf("Google Authenticator transfer: %d of %d scanned (missing: %s)", seen, size, t.missing(id)))
 	}
 	return out
 }
@@ -126,7 +127,7 @@ func (t *Transfers) missing(id int) string {
 		}
 	}
 	if left > 0 {
-		return fmt.Sprintf("%s and %d more", strings.Join(names, ", "), left)
+		return i18n.Tf("%s and %d more", strings.Join(names, ", "), left)
 	}
 	return strings.Join(names, ", ")
 }

@@ -230,7 +230,7 @@ func TestYubiKey(t *testing.T) {
 		test.Tap(button(t, where, "Add"))
 	})
 	waitFor(t, "the result", func() bool {
-		return labels(w.Canvas().Overlays().Top())["Added 1 to YubiKey 424242.\nThe secret cannot be read back from the key: keep a spare key or a backup of the QR code."] != nil
+		return labels(w.Canvas().Overlays().Top())["Added 1 account to YubiKey 424242.\nThe secret cannot be read back from the key: keep a spare key or a backup of the QR code."] != nil
 	})
 	if card.Count() != 5 {
 		t.Errorf("the key holds %d accounts, want 5", card.Count())
@@ -295,7 +295,7 @@ func TestYubiKey(t *testing.T) {
 	}
 	addAgain("Replace")
 	waitFor(t, "the account replaced", func() bool {
-		return labels(w.Canvas().Overlays().Top())["Added 1 to YubiKey 424242.\nThe secret cannot be read back from the key: keep a spare key or a backup of the QR code."] != nil
+		return labels(w.Canvas().Overlays().Top())["Added 1 account to YubiKey 424242.\nThe secret cannot be read back from the key: keep a spare key or a backup of the QR code."] != nil
 	})
 	if want, _ := again.Code(at); keyCode() != want {
 		t.Error("the key does not compute with the new secret after Replace")

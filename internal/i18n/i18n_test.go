@@ -253,20 +253,3 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
-
-func TestSystem(t *testing.T) {
-	for _, tc := range []struct{ language, lang, want string }{
-		{"", "fr_FR.UTF-8", "fr"},
-		{"de:fr", "en_US.UTF-8", "fr"},
-		{"", "C.UTF-8", "en"},
-		{"", "de_DE.UTF-8", "en"},
-	} {
-		t.Setenv("LANGUAGE", tc.language)
-		t.Setenv("LC_ALL", "")
-		t.Setenv("LC_MESSAGES", "")
-		t.Setenv("LANG", tc.lang)
-		if got := System(); got != tc.want {
-			t.Errorf("LANGUAGE=%q LANG=%q: %q, want %q", tc.language, tc.lang, got, tc.want)
-		}
-	}
-}
