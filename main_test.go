@@ -84,7 +84,7 @@ func TestEndToEnd(t *testing.T) {
 	testenv.SecretService(t)
 	testenv.Tool(t, "oathtool")
 	dir := t.TempDir()
-	c := &cliRun{t: t, bin: buildBinary(t), env: append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "cfg", "vault.twofold"))}
+	c := &cliRun{t: t, bin: buildBinary(t), env: append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "cfg", "vault.twofold"))}
 	plain, err := os.ReadFile("accounts/testdata/plain.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestGUISmoke(t *testing.T) {
 	bin := buildBinary(t)
 	// TWOFOLD_YUBIKEY: the window must not look at the readers other
 	// packages' tests use.
-	env := append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "LANG=C.UTF-8",
+	env := append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "LANG=C.UTF-8",
 		"TWOFOLD_NTP_SERVER="+testenv.NTPServer(t, 0), "TWOFOLD_YUBIKEY=no reader in tests")
 	c := &cliRun{t: t, bin: bin, env: env}
 	plain, _ := os.ReadFile("accounts/testdata/plain.txt")
@@ -328,7 +328,7 @@ func TestTerminal(t *testing.T) {
 	bin := buildBinary(t)
 	pw := filepath.Join(dir, "pw")
 	os.WriteFile(pw, []byte("terminal test\n"), 0o600)
-	env := append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(dir, "no-bus"))
+	env := append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(dir, "no-bus"))
 	c := &cliRun{t: t, bin: bin, env: env}
 	c.run("", "vault", "protect", "--password", "--password-file", pw)
 	inTerminal := func(args ...string) string {
@@ -383,7 +383,7 @@ func TestVersion(t *testing.T) {
 		t.Fatal("FyneApp.toml has no Version and Build")
 	}
 	cmd := exec.Command(buildBinary(t), "--version")
-	cmd.Env = append(os.Environ(), "TWOFOLD_VAULT="+filepath.Join(t.TempDir(), "v.twofold"))
+	cmd.Env = append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(t.TempDir(), "v.twofold"))
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("twofold --version: %v", err)

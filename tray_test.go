@@ -54,7 +54,7 @@ func TestTray(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(prefs, "preferences.json"), []byte(`{"systemTray":true,"keepRunningInTray":true,"clockCheck":false,"lockAfterMinutes":0}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "TWOFOLD_VAULT="+vaultPath, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "TWOFOLD_YUBIKEY=no reader in tests")
+	env := append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+vaultPath, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "TWOFOLD_YUBIKEY=no reader in tests")
 	bin := buildBinary(t)
 	gui := startApp(t, bin, env)
 	running := func() bool { gone, _ := gui.gone(); return !gone }

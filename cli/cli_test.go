@@ -17,6 +17,7 @@ import (
 	"twofold/accounts"
 	"twofold/hardware"
 	"twofold/hardware/cardsim"
+	"twofold/internal/i18n"
 	"twofold/internal/qrcorpus"
 	"twofold/internal/testenv"
 )
@@ -25,7 +26,7 @@ import (
 // each script line runs the CLI in a separate process, as a user would.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"twofold": func() { os.Exit(Run(os.Args[1:], stdio())) },
+		"twofold": func() { i18n.Set(""); os.Exit(Run(os.Args[1:], stdio())) }, // as Main
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"twofold/accounts"
 	"twofold/internal/autostart"
+	"twofold/internal/i18n"
 	"twofold/internal/testenv"
 )
 
@@ -109,5 +111,67 @@ func TestTraySettings(t *testing.T) {
 	fyne.DoAndWait(func() { test.Tap(check("Start Twofold when I log in")) })
 	if _, err := os.Stat(entry); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the log-in entry stays after unticking: %v", err)
+	}
+}
+
+// TestLanguage: choosing French in Settings relabels the open window at
+// once (welcome, menus, plurals, Yes/No of confirmations) and is kept;
+// choosing English brings it back.
+func TestLanguage(t *testing.T) {
+	t.Setenv("LANGUAGE", "") // applyLanguage sets it for Fyne's own words
+	t.Cleanup(func() { i18n.Set("en") })
+	at := time.Unix(59, 0)
+	g, w := newTestGUI(t, &at)
+	choose := func(name string) {
+		t.Helper()
+		fyne.DoAndWait(func() { g.showSettings() })
+		dlg := w.Canvas().Overlays().Top()
+		fyne.DoAndWait(func() {
+			sel := find(t, dlg, func(s *widget.Select) bool { return slices.Contains(s.Options, "Français") })
+			sel.SetSelected(name)
+			g.escape() // closes Settings as its Close button does
+		})
+		if w.Canvas().Overlays().Top() != nil {
+			t.Fatal("Settings did not close")
+		}
+	}
+	menu := func() []string {
+		var out []string
+		for _, m := range w.MainMenu().Items {
+			out = append(out, m.Label)
+		}
+		return out
+	}
+	welcome := func() string {
+		var s string
+		fyne.DoAndWait(func() { s = keys(labels(w.Content())) })
+		return s
+	}
+
+	choose("Français")
+	if !strings.Contains(welcome(), "Bienvenue dans Twofold") {
+		t.Errorf("after choosing French the window says %s", welcome())
+	}
+	if got := menu(); !slices.Contains(got, "Affichage") || !slices.Contains(got, "Aide") {
+		t.Errorf("French menus: %q", got)
+	}
+	if got, want := addedTitle(2, 1), "2 comptes ajoutés ; 1 y était déjà"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	if g.app.Preferences().String(prefLanguage) != "fr" {
+		t.Errorf("the choice is not kept: %q", g.app.Preferences().String(prefLanguage))
+	}
+	fyne.DoAndWait(func() { showConfirm("?", "?", func(bool) {}, w) })
+	fyne.DoAndWait(func() {
+		button(t, w.Canvas().Overlays().Top(), "Oui")
+		g.escape() // finds "Non", the dismiss button in French
+	})
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("Escape did not close a French confirmation")
+	}
+
+	choose("English")
+	if !strings.Contains(welcome(), "Welcome to Twofold") {
+		t.Errorf("back in English the window says %s", welcome())
 	}
 }
