@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Saves the README's pictures of the main views, in light and dark, to
-# docs/screenshots/: the real app under Xvfb, driven by the keyboard
+# Saves the README's pictures of the main views, in light and dark, and
+# in French (light), to docs/screenshots/: the real app under Xvfb, driven by the keyboard
 # through xdotool, on a password vault with the demo accounts in
 # docs/screenshots/demo-accounts.txt (made-up secrets).
 #   scripts/screenshots.sh [OUT_DIR]
@@ -14,7 +14,7 @@ mkdir -p "$out"
 . scripts/services.sh
 start_services >/dev/null
 work=$(mktemp -d)
-trap '{ [ -n "${app:-}" ] && kill "$app"; [ -n "${demo:-}" ] && kill "$demo"; } 2>/dev/null; stop_services; rm -rf "$work"' EXIT
+trap '{ [ -n "${app:-}" ] && kill "$app"; [ -n "${demo:-}" ] && kill "$demo"; } 2>/dev/null || true; stop_services; rm -rf "$work"' EXIT
 
 go build -tags "$GO_TAGS" -o "$work/twofold" .
 go build -o "$work/demo" ./hardware/cardsim/demo
@@ -28,7 +28,7 @@ mkdir -p "$prefs"
 
 settle() { sleep "${1:-1}"; }
 key() { xdotool key --clearmodifiers "$@"; settle 0.6; }
-shot() { import -window "$win" "$out/$theme-$1.png"; echo "  $out/$theme-$1.png"; }
+shot() { import -window "$win" "$out/$pass-$1.png"; echo "  $out/$pass-$1.png"; }
 
 # start_app: a fresh window on the lock screen, focused.
 start_app() {
@@ -50,9 +50,13 @@ unlock() {
 }
 
 # Each view from a fresh start: Fyne 2.8's dialogs do not close on Escape.
-for theme in light dark; do
-	echo "$theme:"
-	printf '{"theme":"%s","clockCheck":false,"lockAfterMinutes":0}' "$theme" >"$prefs/preferences.json"
+for pass in light dark fr; do
+	echo "$pass:"
+	theme=$pass lang=en
+	if [ "$pass" = fr ]; then
+		theme=light lang=fr
+	fi
+	printf '{"theme":"%s","language":"%s","clockCheck":false,"lockAfterMinutes":0}' "$theme" "$lang" >"$prefs/preferences.json"
 	start_app
 	shot lock
 	unlock
@@ -116,4 +120,5 @@ for theme in light dark; do
 	stop_app
 	kill "$demo"
 	wait "$demo" 2>/dev/null || true
+	demo=
 done

@@ -36,7 +36,7 @@ func (m *mainView) details(a *accounts.Account) {
 		secret.SetText(backup.GroupSecret(accounts.EncodeSecret(a.Secret)))
 		reveal.Disable()
 	})
-	kind := widget.NewLabel(describeKind(a))
+	kind := newWrapLabel(describeKind(a)) // long in French
 	qr := widget.NewButtonWithIcon(i18n.T("Show QR code…"), theme.VisibilityIcon(), func() { m.showQR(a) })
 	saveVault := func() error { return g.vault.Save() }
 

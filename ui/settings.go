@@ -274,18 +274,20 @@ func (g *gui) showSettings() {
 		password.Disable()
 	}
 
-	form := widget.NewForm(
-		widget.NewFormItem(i18n.T("Clear clipboard after"), clip),
-		widget.NewFormItem(i18n.T("Lock when idle for"), lock),
-		widget.NewFormItem("", hide),
-		widget.NewFormItem("", compact),
-		widget.NewFormItem(i18n.T("Theme"), th),
-		widget.NewFormItem(i18n.T("Language"), language),
-		widget.NewFormItem("", ntpOn),
-		widget.NewFormItem(i18n.T("Time server"), server),
-		widget.NewFormItem("", container.NewVBox(tray, trayKeep, login, trayNote)),
-		widget.NewFormItem(i18n.T("Vault"), container.NewVBox(path, copyPath)),
-		widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, password)),
+	// Check boxes take the whole width, not the form's second column:
+	// their words do not wrap, and French ones are long.
+	form := container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(i18n.T("Clear clipboard after"), clip),
+			widget.NewFormItem(i18n.T("Lock when idle for"), lock),
+			widget.NewFormItem(i18n.T("Theme"), th),
+			widget.NewFormItem(i18n.T("Language"), language)),
+		hide, compact, widget.NewSeparator(),
+		ntpOn, widget.NewForm(widget.NewFormItem(i18n.T("Time server"), server)), widget.NewSeparator(),
+		tray, trayKeep, login, trayNote, widget.NewSeparator(),
+		widget.NewForm(
+			widget.NewFormItem(i18n.T("Vault"), container.NewVBox(path, copyPath)),
+			widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, password))),
 	)
 	// It scrolls: on a small window the form is taller than the window.
 	d := dialog.NewCustom(i18n.T("Settings"), i18n.T("Close"), container.NewVScroll(form), g.win)
