@@ -213,33 +213,34 @@ func TestVerbs(t *testing.T) {
 	}
 }
 
+// errMadeInEnglish is made before any Set, as package-level errors are:
+// its text follows the language in use when it is read.
+var errMadeInEnglish = Error("nothing to add")
+
 func TestTranslate(t *testing.T) {
 	t.Cleanup(func() { Set("en") })
-	Set("fr")
-	if got := Nf("%d accounts", 1, 1); got != "1 compte" {
-		t.Errorf("fr, 1: %q", got)
-	}
-	if got := Nf("%d accounts", 0, 0); got != "0 compte" {
-		t.Errorf("fr, 0: %q", got)
-	}
-	if got := Nf("%d accounts", 2, 2); got != "2 comptes" {
-		t.Errorf("fr, 2: %q", got)
-	}
-	if got := T("Settings"); got != "Paramètres" {
-		t.Errorf("fr Settings: %q", got)
-	}
-	if got := T("not in any catalogue"); got != "not in any catalogue" {
-		t.Errorf("missing message: %q", got)
-	}
-	Set("en")
-	if got := Nf("%d accounts", 1, 1); got != "1 account" {
-		t.Errorf("en, 1: %q", got)
-	}
-	if got := Nf("%d accounts", 0, 0); got != "0 accounts" {
-		t.Errorf("en, 0: %q", got)
-	}
-	if got := T("Settings"); got != "Settings" {
-		t.Errorf("en Settings: %q", got)
+	for _, tc := range []struct {
+		lang string
+		got  func() string
+		want string
+	}{
+		{"fr", func() string { return Nf("%d accounts", 1, 1) }, "1 compte"},
+		{"fr", func() string { return Nf("%d accounts", 0, 0) }, "0 compte"},
+		{"fr", func() string { return Nf("%d accounts", 2, 2) }, "2 comptes"},
+		{"fr", func() string { return Nf("%d accounts", 1000000, 1000000) }, "1000000 de comptes"},
+		{"fr", func() string { return T("Settings") }, "Paramètres"},
+		{"fr", func() string { return T("not in any catalogue") }, "not in any catalogue"},
+		{"fr", func() string { return Nf("Where should the %d accounts go?", 1, 1) }, "Où mettre le compte ?"},
+		{"fr", func() string { return errMadeInEnglish.Error() }, "rien à ajouter"},
+		{"en", func() string { return Nf("%d accounts", 1, 1) }, "1 account"},
+		{"en", func() string { return Nf("%d accounts", 0, 0) }, "0 accounts"},
+		{"en", func() string { return Nf("Where should the %d accounts go?", 1, 1) }, "Where should the account go?"},
+		{"en", func() string { return T("Settings") }, "Settings"},
+	} {
+		Set(tc.lang)
+		if got := tc.got(); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.lang, got, tc.want)
+		}
 	}
 }
 
