@@ -255,6 +255,9 @@ func (v *Vault) Slots() []string {
 // password) gives the vault a new data key (see Rekey), so the old
 // password opens nothing written from now on. Call Save to write it.
 func (v *Vault) AddSlot(slotType string, l Locker) error {
+	if slotType == SlotYubiKey {
+		return v.addYubiKey(l)
+	}
 	if slices.ContainsFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == slotType }) {
 		return v.rekey(slotType, l)
 	}
@@ -297,6 +300,12 @@ func (v *Vault) RemoveSlot(slotType string) error {
 // and any other type it cannot wrap again is an error. Nothing changes
 // on an error. The old keyring items are deleted once Save has written.
 func (v *Vault) rekey(slotType string, l Locker) error {
+	return v.rekeyDropping(slotType, l, func(Stanza) bool { return false })
+}
+
+// rekeyDropping is rekey that also leaves out the yubikey slots dropped
+// says to.
+func (v *Vault) rekeyDropping(slotType string, l Locker, dropped func(Stanza) bool) error {
 	key := make([]byte, chacha20poly1305.KeySize)
 	if _, err := rand.Read(key); err != nil {
 		return err
@@ -321,6 +330,16 @@ func (v *Vault) rekey(slotType string, l Locker) error {
 		case s.Type == SlotKeyring:
 			relock = KeyringSlot{}
 			old = append(old, s)
+		case s.Type == SlotYubiKey && !dropped(s):
+			// Wrapped again for the card's public key: no card needed.
+			ref, _, err := ParseYubiKeySlot(s)
+			if err != nil {
+				undo()
+				return err
+			}
+			relock = &YubiKeySlot{Ref: ref}
+		case s.Type == SlotYubiKey:
+			continue
 		default:
 			undo()
 			return fmt.Errorf("the %s slot cannot be wrapped again here; remove it first", s.Type)
