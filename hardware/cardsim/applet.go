@@ -48,6 +48,8 @@ type Card struct {
 	// NoReset: the key has no OATH RESET (INS 04 is not supported).
 	NoReset bool
 	ne      int // the answer bytes the current command asks for
+	// piv is the PIV application (piv.go); nil on a key without one.
+	piv *pivState
 }
 
 type credential struct {
@@ -64,6 +66,7 @@ type credential struct {
 func New(serial uint32) *Card {
 	c := &Card{Serial: serial, Version: [3]byte{5, 4, 3}, Limit: 32, salt: make([]byte, 8)}
 	rand.Read(c.salt)
+	c.piv = newPIV(c.Version)
 	return c
 }
 
@@ -87,10 +90,14 @@ func NewProfile(profile string, serial uint32) (*Card, error) {
 	case "strict":
 		c.Serial, c.Limit = 0, 100
 		c.StrictLe, c.NoManagement, c.RefuseOverwrite, c.NoReset = true, true, true, true
+		c.piv = nil // an OATH-only key
 	case "old":
 		c.Version, c.Limit = [3]byte{4, 3, 7}, 32
 	default:
 		return nil, fmt.Errorf("no cardsim profile %q (there are %v)", profile, Profiles)
+	}
+	if c.piv != nil {
+		c.piv = newPIV(c.Version) // its management key follows the firmware
 	}
 	return c, nil
 }
@@ -125,6 +132,13 @@ func (c *Card) process(apdu []byte) []byte {
 	switch {
 	case ins == ykoath.InsSelect && p1 == 0x04:
 		return c.selectApp(data)
+	case c.selected == "piv":
+		return c.processPIV(apdu, ins, p1, p2)
+	case c.selected == "otp":
+		if ins == 0x01 && p1 == 0x10 { // the serial, as YubiKey 4s tell it
+			return append(binary.BigEndian.AppendUint32(nil, c.Serial), sw(ykoath.SWOK)...)
+		}
+		return sw(ykoath.SWInsNotSupport)
 	case ins == ykoath.InsSendRemaining && c.selected == "oath":
 		return c.chunk(c.pending)
 	case c.selected == "mgmt":
@@ -228,7 +242,18 @@ func (c *Card) chunk(data []byte) []byte {
 }
 
 func (c *Card) selectApp(aid []byte) []byte {
+	if c.piv != nil { // another application's selection ends PIV's session
+		c.piv.pinOK, c.piv.mgmOK, c.piv.chain, c.piv.pending = false, false, nil, nil
+	}
 	switch {
+	case bytes.Equal(aid, otpAID) && !c.NoManagement:
+		c.selected = "otp"
+		return append([]byte{c.Version[0], c.Version[1], c.Version[2], 0, 0, 0}, sw(ykoath.SWOK)...)
+	case bytes.Equal(aid, PIVAID) && c.piv != nil:
+		c.selected = "piv"
+		// The application property template: its identifier and version.
+		return append([]byte{0x61, 0x11, 0x4f, 0x06, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00,
+			0x79, 0x07, 0x4f, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08}, sw(ykoath.SWOK)...)
 	case bytes.Equal(aid, ykoath.AID):
 		c.selected, c.authed = "oath", false
 		out := ykoath.Append(nil, ykoath.TagVersion, c.Version[:])

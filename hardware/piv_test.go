@@ -1,0 +1,128 @@
+//go:build cgo
+
+package hardware_test
+
+import (
+	"crypto/ecdh"
+	"crypto/rand"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"twofold/accounts"
+	"twofold/hardware"
+	"twofold/hardware/cardsim"
+)
+
+// TestPIV: through pcscd and vpcd, Twofold makes its vault key on the
+// card in the first free retired slot, marks it, finds it again, and
+// the card's ECDH opens a vault's yubikey slot; a wrong PIN says the
+// tries left, a blocked PIN says what the PUK is for, another
+// application's key in slot 82 is never used, and OATH keeps working on
+// the same key.
+func TestPIV(t *testing.T) {
+	for _, profile := range []string{"yubikey", "old"} {
+		t.Run(profile, func(t *testing.T) { testPIV(t, profile) })
+	}
+}
+
+func testPIV(t *testing.T, profile string) {
+	card, err := cardsim.NewProfile(profile, 5150)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, reader := insert(t, card)
+	open := func() *hardware.PIV {
+		t.Helper()
+		p, err := hardware.OpenPIV(reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	p := open()
+	if p.Serial != 5150 {
+		t.Errorf("serial %d", p.Serial)
+	}
+	if _, err := p.Find("cafe"); !errors.Is(err, hardware.ErrNoVaultKey) {
+		t.Errorf("a new key: %v", err)
+	}
+	k, warning, err := p.Create(cardsim.DefaultPIN, "cafe", 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Slot != 0x82 || warning == "" {
+		t.Errorf("slot %02x, warning %q (the default management key deserves one)", k.Slot, warning)
+	}
+	if _, _, err := p.Create(cardsim.DefaultPIN, "cafe", 0, false); err == nil {
+		t.Error("a second key for the same vault was made")
+	}
+	// A second vault's key goes to the next free slot.
+	k2, _, err := p.Create(cardsim.DefaultPIN, "beef", 0, false)
+	if err != nil || k2.Slot != 0x83 {
+		t.Fatalf("second vault: slot %02x, %v", k2.Slot, err)
+	}
+	p.Close()
+
+	// The vault: a yubikey slot for the card's key, opened by the card.
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	v, err := accounts.Create(path, &accounts.YubiKeySlot{Ref: accounts.YubiKeyRef{Serial: 5150, Slot: k.Slot, Public: k.Public, Cert: k.Cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	agree := func(pin string) *accounts.YubiKeyUnlocker {
+		return &accounts.YubiKeyUnlocker{Agree: func(ref accounts.YubiKeyRef, peer *ecdh.PublicKey) ([]byte, error) {
+			p := open()
+			defer p.Close()
+			found, err := p.Find("cafe")
+			if err != nil {
+				return nil, err
+			}
+			if found.Slot != ref.Slot {
+				t.Errorf("found slot %02x, the vault says %02x", found.Slot, ref.Slot)
+			}
+			return p.Agree(ref.Slot, ref.Public, ref.Cert, pin, peer)
+		}}
+	}
+	if _, err := accounts.Read(path, agree(cardsim.DefaultPIN)); err != nil {
+		t.Fatalf("unlock with the card: %v", err)
+	}
+	var wrong hardware.WrongPINError
+	if _, err := accounts.Read(path, agree("000000")); !errors.As(err, &wrong) || wrong.Left != 2 {
+		t.Errorf("wrong PIN: %v", err)
+	}
+	// The right PIN resets the count.
+	if _, err := accounts.Read(path, agree(cardsim.DefaultPIN)); err != nil {
+		t.Fatal(err)
+	}
+
+	// OATH on the same key, between PIV sessions.
+	s := openKey(t, reader)
+	if _, err := s.List(); err != nil {
+		t.Errorf("OATH after PIV: %v", err)
+	}
+	s.Close()
+
+	// Another application's key in a slot is never used: it has no
+	// Twofold certificate.
+	p = open()
+	peer, _ := ecdh.P256().GenerateKey(rand.Reader)
+	if _, err := p.Agree(0x84, k.Public, k.Cert, cardsim.DefaultPIN, peer.PublicKey()); !errors.Is(err, hardware.ErrNoVaultKey) {
+		t.Errorf("a slot without Twofold's certificate: %v", err)
+	}
+	p.Close()
+
+	for range 3 {
+		accounts.Read(path, agree("000000"))
+	}
+	if _, err := accounts.Read(path, agree(cardsim.DefaultPIN)); !errors.Is(err, hardware.ErrPINBlocked) {
+		t.Errorf("after three wrong PINs: %v", err)
+	}
+	p = open()
+	if n, err := p.Retries(); err != nil || n != 0 {
+		t.Errorf("retries of a blocked PIN: %d, %v", n, err)
+	}
+	p.Close()
+}
