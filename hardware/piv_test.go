@@ -5,13 +5,17 @@ package hardware_test
 import (
 	"crypto/ecdh"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"twofold/accounts"
 	"twofold/hardware"
 	"twofold/hardware/cardsim"
+	"twofold/internal/testenv"
 )
 
 // TestPIV: through pcscd and vpcd, Twofold makes its vault key on the
@@ -125,4 +129,45 @@ func testPIV(t *testing.T, profile string) {
 		t.Errorf("retries of a blocked PIN: %d, %v", n, err)
 	}
 	p.Close()
+}
+
+// TestPIVBesideOtherApps: Yubico's ykman reads cardsim's PIV, and a key
+// ykman generated in slot 82 (another application's) is left alone:
+// Twofold takes the next free slot, refuses 82 when asked for it, and
+// ykman then shows Twofold's marked slot.
+func TestPIVBesideOtherApps(t *testing.T) {
+	ykman := testenv.Tool(t, "ykman")
+	card, err := cardsim.NewProfile("yubikey", 6160)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, reader := insert(t, card)
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(ykman, append([]string{"--reader", reader}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ykman %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := run("piv", "info"); !strings.Contains(out, "PIN tries remaining: 3/3") || !strings.Contains(out, "AES192") {
+		t.Errorf("ykman piv info:\n%s", out)
+	}
+	run("piv", "keys", "generate", "-m", hex.EncodeToString(cardsim.DefaultManagementKey), "-a", "ECCP256", "82", filepath.Join(t.TempDir(), "pub.pem"))
+
+	p, err := hardware.OpenPIV(reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.Create(cardsim.DefaultPIN, "cafe", 0x82, false); err == nil {
+		t.Error("Twofold took slot 82, which holds ykman's key")
+	}
+	k, _, err := p.Create(cardsim.DefaultPIN, "cafe", 0, false)
+	if err != nil || k.Slot != 0x83 {
+		t.Errorf("slot %02x, %v; want 83, beside ykman's key", k.Slot, err)
+	}
+	p.Close()
+	if out := run("piv", "info"); !strings.Contains(out, "CN=Twofold vault cafe") {
+		t.Errorf("ykman does not show Twofold's slot:\n%s", out)
+	}
 }
