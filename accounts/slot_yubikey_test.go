@@ -221,9 +221,11 @@ func TestYubiKeySlotTampering(t *testing.T) {
 	for name, edit := range map[string]func(*Stanza){
 		"point off the curve": func(s *Stanza) { s.Args["epk"] = base64.StdEncoding.EncodeToString(offCurve) },
 		"huge point":          func(s *Stanza) { s.Args["epk"] = base64.StdEncoding.EncodeToString(make([]byte, 1<<16)) },
-		"other public key":    func(s *Stanza) { s.Args["pub"] = base64.StdEncoding.EncodeToString(newSoftKey(t, 8).priv.PublicKey().Bytes()) },
-		"slot 9a":             func(s *Stanza) { s.Args["slot"] = "9a" },
-		"long body":           func(s *Stanza) { s.Body = append(s.Body, 0) },
+		"other public key": func(s *Stanza) {
+			s.Args["pub"] = base64.StdEncoding.EncodeToString(newSoftKey(t, 8).priv.PublicKey().Bytes())
+		},
+		"slot 9a":   func(s *Stanza) { s.Args["slot"] = "9a" },
+		"long body": func(s *Stanza) { s.Body = append(s.Body, 0) },
 	} {
 		c := clone()
 		edit(&c)

@@ -733,7 +733,8 @@ type Info struct {
 	Version     int
 	ID          string
 	Slots       []string
-	Err         error // why the file cannot be opened, if it cannot
+	YubiKeys    []YubiKeyRef // the keys of its yubikey slots
+	Err         error        // why the file cannot be opened, if it cannot
 	Generations []Generation
 }
 
@@ -759,6 +760,9 @@ func Inspect(path string) (*Info, error) {
 			info.Version, info.ID = FormatVersion, h.ID
 			for _, s := range h.Slots {
 				info.Slots = append(info.Slots, s.Type)
+				if ref, _, err := ParseYubiKeySlot(s); err == nil {
+					info.YubiKeys = append(info.YubiKeys, ref)
+				}
 			}
 		}
 	}

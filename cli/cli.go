@@ -70,9 +70,10 @@ var usage = i18n.Key(`Usage:
                                          accounts computed on a YubiKey (its OATH password: --password-file)
   twofold vault info
   twofold version                        version, licence and where the vault is (also --version)
-  twofold vault protect --password|--keyring
-  twofold vault unprotect --password|--keyring
-Global: --vault PATH (or TWOFOLD_VAULT), --password-file F ("-" = stdin)
+  twofold vault protect --password|--keyring|--yubikey [--slot S] [--touch] [--reader KEY]
+  twofold vault unprotect --password|--keyring|--yubikey SERIAL
+Global: --vault PATH (or TWOFOLD_VAULT), --password-file F ("-" = stdin),
+        --pin-file F (a YubiKey's PIV PIN that opens the vault)
 `)
 
 type command struct {

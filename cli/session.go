@@ -24,6 +24,7 @@ type session struct {
 	showVersion  bool      // --version: the version command
 	vaultFlag    string
 	passwordFile string
+	pinFile      string // --pin-file: a YubiKey's PIV PIN
 	path         string // resolved vault path, once known
 	stdinUsed    bool
 }
@@ -36,6 +37,7 @@ func (s *session) flags(name string) *flag.FlagSet {
 	fs.StringVar(&s.vaultFlag, "vault", s.vaultFlag, i18n.T("vault file"))
 	fs.StringVar(&s.passwordFile, "password-file", s.passwordFile, i18n.T("read the vault password from this file (- = stdin)"))
 	fs.BoolVar(&s.weakPassword, "weak-password", s.weakPassword, i18n.T("accept a new password shorter than 8 characters"))
+	fs.StringVar(&s.pinFile, "pin-file", s.pinFile, i18n.T("read the YubiKey's PIV PIN from this file (- = stdin)"))
 	return fs
 }
 
@@ -51,9 +53,10 @@ func (s *session) vaultPath() (string, error) {
 }
 
 // unlockers are tried in this order: the keyring (no prompt), then a
-// password, asked for only if the keyring does not open the vault.
+// YubiKey's slot (its PIN asked only if that key is plugged in), then a
+// password, asked for only if neither opens the vault.
 func (s *session) unlockers() []accounts.Unlocker {
-	return []accounts.Unlocker{accounts.KeyringSlot{}, &lazyPassword{get: func() ([]byte, error) {
+	return []accounts.Unlocker{accounts.KeyringSlot{}, s.yubikeyUnlocker(), &lazyPassword{get: func() ([]byte, error) {
 		return s.password(s.passwordFile, i18n.T("the vault"))
 	}}}
 }

@@ -66,6 +66,9 @@ func vaultInfo(s *session, args []string) error {
 	} else {
 		fmt.Fprintln(w, i18n.Tf("Status:  %s", status))
 		fmt.Fprintln(w, i18n.Tf("Unlocks with: %s", strings.Join(info.Slots, ", ")))
+		for _, k := range info.YubiKeys {
+			fmt.Fprintln(w, i18n.Tf("  YubiKey %d, PIV slot %02x", k.Serial, k.Slot))
+		}
 	}
 	if len(info.Generations) == 0 {
 		fmt.Fprintln(w, i18n.T("Earlier copies: none yet"))
@@ -106,6 +109,9 @@ func slotFlags(s *session, name string, args []string) (slot string, newPassword
 }
 
 func vaultProtect(s *session, args []string) error {
+	if hasFlag(args, "yubikey") {
+		return vaultProtectYubiKey(s, args)
+	}
 	slot, newFile, oldFile, err := slotFlags(s, "vault protect", args)
 	if err != nil {
 		return err
@@ -165,6 +171,9 @@ func vaultProtect(s *session, args []string) error {
 }
 
 func vaultUnprotect(s *session, args []string) error {
+	if hasFlag(args, "yubikey") {
+		return vaultUnprotectYubiKey(s, args)
+	}
 	slot, _, _, err := slotFlags(s, "vault unprotect", args)
 	if err != nil {
 		return err

@@ -16,7 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ebfe/scard"
 	"github.com/go-piv/piv-go/v2/piv"
+
+	"twofold/internal/i18n"
 )
 
 // PIV is a YubiKey's PIV application, held (piv-go opens the card
@@ -36,9 +39,23 @@ type PIV struct {
 // part of its reader's name, or "" for the only key with one. The
 // caller must Close it soon: the card is held exclusively.
 func OpenPIV(which string) (*PIV, error) {
-	readers, err := piv.Cards()
+	readers, err := readersWithCard()
 	if err != nil {
-		return nil, fmt.Errorf("list smart-card readers: %w", err)
+		return nil, err
+	}
+	if allDigits(which) {
+		// A serial: open only the reader whose key tells it (over OATH
+		// and the management application), not every key plugged in.
+		keys, err := KeysIn(which)
+		if err != nil {
+			return nil, err
+		}
+		readers = readers[:0]
+		for _, k := range keys {
+			if strconv.FormatUint(uint64(k.Serial), 10) == which {
+				readers = append(readers, k.Reader)
+			}
+		}
 	}
 	var found []*PIV
 	for _, r := range readers {
@@ -46,7 +63,7 @@ func OpenPIV(which string) (*PIV, error) {
 		if err != nil {
 			continue // no card, or no PIV application on it
 		}
-		if which == "" || strconv.FormatUint(uint64(p.Serial), 10) == which || strings.Contains(r, which) {
+		if which == "" || strconv.FormatUint(uint64(p.Serial), 10) == which || (!allDigits(which) && strings.Contains(r, which)) {
 			found = append(found, p)
 			continue
 		}
@@ -65,6 +82,36 @@ func OpenPIV(which string) (*PIV, error) {
 		p.Close()
 	}
 	return nil, errors.New("several YubiKeys are plugged in: choose one with --reader SERIAL (or TWOFOLD_YUBIKEY)")
+}
+
+// readersWithCard lists the readers holding a card. piv-go connects
+// exclusively and for T=1 only, which an empty reader of vsmartcard's
+// vpcd does not survive; asking an empty reader for nothing is cheaper
+// anyway.
+func readersWithCard() ([]string, error) {
+	ctx, err := scard.EstablishContext()
+	if err != nil {
+		return nil, pcscError(err)
+	}
+	defer ctx.Release()
+	rs, err := readers(ctx)
+	if err != nil || len(rs) == 0 {
+		return nil, err
+	}
+	states := make([]scard.ReaderState, len(rs))
+	for i, r := range rs {
+		states[i] = scard.ReaderState{Reader: r, CurrentState: scard.StateUnaware}
+	}
+	if err := ctx.GetStatusChange(states, 0); err != nil {
+		return nil, pcscError(err)
+	}
+	var out []string
+	for _, s := range states {
+		if s.EventState&scard.StatePresent != 0 && s.EventState&scard.StateMute == 0 {
+			out = append(out, s.Reader)
+		}
+	}
+	return out, nil
 }
 
 // openPIVReader opens the card in reader, waiting up to BusyWait while
@@ -188,7 +235,7 @@ func (p *PIV) managementKey(pin string) ([]byte, string, error) {
 	if m.ManagementKey != nil {
 		return *m.ManagementKey, "", nil
 	}
-	return piv.DefaultManagementKey, "This YubiKey still has the default PIV management key: anyone who holds it can replace its keys. Change it and protect it with the PIN (ykman piv access change-management-key --generate --protect).", nil
+	return piv.DefaultManagementKey, i18n.T("This YubiKey still has the default PIV management key: anyone who holds it can replace its keys. Change it and protect it with the PIN (ykman piv access change-management-key --generate --protect)."), nil
 }
 
 // Create makes this vault's key on the card: an EC P-256 key in slot
@@ -302,4 +349,11 @@ func (p *PIV) Agree(slot byte, pub *ecdh.PublicKey, cert []byte, pin string, pee
 		return nil, fmt.Errorf("%s: %w", p.Name(), err)
 	}
 	return secret, nil
+}
+
+// allDigits: a key named by its serial, never by a reader's name ("1"
+// is in "Virtual PCD 00 01").
+func allDigits(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 32)
+	return err == nil
 }

@@ -241,6 +241,17 @@ func (c *Card) chunk(data []byte) []byte {
 	return append(slices.Clone(data[:max]), ykoath.SWMoreData, byte(left))
 }
 
+// reset is a reset or power cycle: no application is selected, and
+// every verified PIN and password is forgotten.
+func (c *Card) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.selected, c.authed = "", false
+	if c.piv != nil {
+		c.piv.pinOK, c.piv.mgmOK, c.piv.chain, c.piv.pending = false, false, nil, nil
+	}
+}
+
 func (c *Card) selectApp(aid []byte) []byte {
 	if c.piv != nil { // another application's selection ends PIV's session
 		c.piv.pinOK, c.piv.mgmOK, c.piv.chain, c.piv.pending = false, false, nil, nil

@@ -73,17 +73,10 @@ func (p *Plug) serve() {
 		switch {
 		case len(msg) == 1 && msg[0] == ctlGetATR:
 			reply = ATR
-		case len(msg) == 1 && msg[0] == ctlReset:
-			p.card.mu.Lock()
-			p.card.selected, p.card.authed = "", false
-			p.card.mu.Unlock()
+		case len(msg) == 1 && (msg[0] == ctlReset || msg[0] == ctlPowerOff || msg[0] == ctlPowerOn):
+			p.card.reset()
 			continue
 		case len(msg) == 1:
-			if msg[0] == ctlPowerOff || msg[0] == ctlPowerOn {
-				p.card.mu.Lock()
-				p.card.selected, p.card.authed = "", false
-				p.card.mu.Unlock()
-			}
 			continue
 		default:
 			if len(msg) >= 2 && int32(msg[1]) == p.cutOn.Load() {
