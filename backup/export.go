@@ -23,6 +23,7 @@ type Options struct {
 	Argon2   accounts.Argon2Params // twofold's password slot; zero: accounts.DefaultArgon2
 	Scrypt   ScryptParams          // aegis's password slot; zero: what Aegis uses
 	PerCode  int                   // ga-transfer: at most this many accounts per QR code; zero: DefaultPerCode
+	YubiKeys []accounts.YubiKeyRef // twofold: keys that open it besides the password
 	Now      time.Time             // the PDF sheet's date; zero: now
 }
 

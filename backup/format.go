@@ -84,7 +84,10 @@ func (r *Result) addAt(where string, a *accounts.Account, err error) {
 // Import reads an export. format "" means: tell it from the content.
 // password is used only by encrypted formats; without one they return
 // ErrPasswordNeeded, so a caller can ask and try again.
-func Import(data []byte, format Format, password []byte) (*Result, error) {
+//
+// keys opens a Twofold backup's yubikey slots (tried before the
+// password, which is then not needed).
+func Import(data []byte, format Format, password []byte, keys ...accounts.Unlocker) (*Result, error) {
 	if len(data) > MaxImportSize {
 		return nil, fmt.Errorf("the file is over %d MB: %w", MaxImportSize>>20, ErrUnknownFormat)
 	}
@@ -95,7 +98,7 @@ func Import(data []byte, format Format, password []byte) (*Result, error) {
 	var err error
 	switch format {
 	case Twofold:
-		r, err = importTwofold(data, password)
+		r, err = importTwofold(data, password, keys)
 	case OTPAuth:
 		r, err = importOTPAuth(data)
 	case Aegis:

@@ -8,13 +8,21 @@ import (
 )
 
 // importTwofold reads a Twofold backup: the vault's container, opened by
-// its password slot. Everything the vault holds comes back, recovery
-// codes, notes, tags and icons included.
-func importTwofold(data []byte, password []byte) (*Result, error) {
+// a YubiKey's slot (keys) or its password slot. Everything the vault
+// holds comes back, recovery codes, notes, tags and icons included.
+func importTwofold(data []byte, password []byte, keys []accounts.Unlocker) (*Result, error) {
+	var accts []*accounts.Account
+	var err error
 	if len(password) == 0 {
-		return nil, ErrPasswordNeeded
+		if len(keys) == 0 {
+			return nil, ErrPasswordNeeded
+		}
+		if accts, err = accounts.Decode(data, keys...); err != nil {
+			return nil, fmt.Errorf("%w (%v)", ErrPasswordNeeded, err) // no key opened it: the password will
+		}
+	} else {
+		accts, err = accounts.Decode(data, &accounts.PasswordSlot{Password: password})
 	}
-	accts, err := accounts.Decode(data, &accounts.PasswordSlot{Password: password})
 	switch {
 	case errors.Is(err, accounts.ErrWrongPassword):
 		return nil, ErrWrongPassword
@@ -32,9 +40,15 @@ func importTwofold(data []byte, password []byte) (*Result, error) {
 	return r, nil
 }
 
+// exportTwofold writes a backup that opens with its password and with
+// each of opt.YubiKeys (the vault's keys: no card is needed to write it).
 func exportTwofold(accts []*accounts.Account, opt Options) ([]byte, error) {
 	if len(opt.Password) == 0 {
 		return nil, errors.New("a Twofold backup needs a password")
 	}
-	return accounts.Encode(accts, &accounts.PasswordSlot{Password: opt.Password, Params: opt.Argon2})
+	lockers := []accounts.Locker{&accounts.PasswordSlot{Password: opt.Password, Params: opt.Argon2}}
+	for _, k := range opt.YubiKeys {
+		lockers = append(lockers, &accounts.YubiKeySlot{Ref: k})
+	}
+	return accounts.Encode(accts, lockers...)
 }

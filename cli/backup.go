@@ -21,7 +21,7 @@ import (
 // comes from --vault-password-file or the terminal.
 func (s *session) backupFlags(name string) *backupFlagSet {
 	f := &backupFlagSet{fs: s.flags(name)}
-	f.fs.StringVar(&f.vaultPasswordFile, "vault-password-file", "", "the vault's password, when it has no keyring slot")
+	f.fs.StringVar(&f.vaultPasswordFile, "vault-password-file", "", i18n.T("the vault's password, when it has no keyring slot"))
 	return f
 }
 
@@ -39,10 +39,11 @@ func (s *session) takeBackupPassword(f *backupFlagSet) string {
 
 func runExport(s *session, args []string) error {
 	f := s.backupFlags("export")
-	format := f.fs.String("format", "", "twofold, otpauth, aegis, qr, ga-transfer or pdf")
-	out := f.fs.String("out", "", "the file to write (a folder for qr and ga-transfer)")
-	encrypt := f.fs.Bool("encrypt", false, "aegis: encrypt with a password (asked for, or --password-file)")
-	perCode := f.fs.Int("per-code", backup.DefaultPerCode, "ga-transfer: at most this many accounts per QR code (fewer when names are long)")
+	format := f.fs.String("format", "", i18n.T("twofold, otpauth, aegis, qr, ga-transfer or pdf"))
+	out := f.fs.String("out", "", i18n.T("the file to write (a folder for qr and ga-transfer)"))
+	encrypt := f.fs.Bool("encrypt", false, i18n.T("aegis: encrypt with a password (asked for, or --password-file)"))
+	perCode := f.fs.Int("per-code", backup.DefaultPerCode, i18n.T("ga-transfer: at most this many accounts per QR code (fewer when names are long)"))
+	withKeys := f.fs.Bool("yubikey", false, i18n.T("twofold: the vault's YubiKeys open the backup too, besides its password"))
 	pos, err := parse(f.fs, args)
 	if err != nil {
 		return err
@@ -68,6 +69,14 @@ func runExport(s *session, args []string) error {
 	v, err := s.read()
 	if err != nil {
 		return err
+	}
+	if *withKeys {
+		if fm != backup.Twofold {
+			return usageErr(i18n.T("--yubikey goes with --format twofold"))
+		}
+		if opt.YubiKeys = v.YubiKeySlots(); len(opt.YubiKeys) == 0 {
+			return i18n.Error("the vault has no YubiKey slot to give the backup: add one with 'twofold vault protect --yubikey'")
+		}
 	}
 	w, err := backup.Export(fm, v.Accounts, *out, opt)
 	if err != nil {
@@ -104,8 +113,8 @@ func formats(fs []backup.Format) string {
 
 func runImport(s *session, args []string) error {
 	f := s.backupFlags("import")
-	format := f.fs.String("format", "", "the file's format (default: told from its content)")
-	dryRun := f.fs.Bool("dry-run", false, "show what would be imported; change nothing")
+	format := f.fs.String("format", "", i18n.T("the file's format (default: told from its content)"))
+	dryRun := f.fs.Bool("dry-run", false, i18n.T("show what would be imported; change nothing"))
 	pos, err := parse(f.fs, args)
 	if err != nil {
 		return err
@@ -246,7 +255,7 @@ func (s *session) readOne(path string, format backup.Format, pwFile string) (*ba
 		return nil, err
 	}
 	defer clear(data)
-	r, err := backup.Import(data, format, nil)
+	r, err := backup.Import(data, format, nil, s.yubikeyUnlocker())
 	if errors.Is(err, backup.ErrPasswordNeeded) {
 		pw, perr := s.password(pwFile, i18n.Tf("the backup %s", path))
 		if perr != nil {
