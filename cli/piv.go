@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"crypto/ecdh"
 	"errors"
 	"fmt"
 	"os"
@@ -17,19 +16,7 @@ import (
 // yubikeyUnlocker opens a yubikey slot with its key, if that key is
 // plugged in: the PIN is asked (--pin-file, or the terminal) only then.
 func (s *session) yubikeyUnlocker() accounts.Unlocker {
-	return &accounts.YubiKeyUnlocker{Agree: func(ref accounts.YubiKeyRef, peer *ecdh.PublicKey) ([]byte, error) {
-		p, err := hardware.OpenPIV(strconv.FormatUint(uint64(ref.Serial), 10))
-		if err != nil {
-			return nil, err
-		}
-		defer p.Close()
-		pin, err := s.pin(p.Name())
-		if err != nil {
-			return nil, err
-		}
-		defer clear(pin)
-		return p.Agree(ref.Slot, ref.Public, ref.Cert, string(pin), peer)
-	}}
+	return hardware.Unlocker(s.pin)
 }
 
 // pin reads the PIV PIN of the key called name: from --pin-file ("-":
@@ -71,35 +58,19 @@ func vaultProtectYubiKey(s *session, args []string) error {
 		return err
 	}
 	defer v.Close()
-	p, err := hardware.OpenPIV(*reader)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	pin, err := s.pin(p.Name())
+	pin, err := s.pin(keyName(*reader))
 	if err != nil {
 		return err
 	}
 	defer clear(pin)
-	if err := p.VerifyPIN(string(pin)); err != nil {
-		return err
-	}
-	k, err := p.Find(v.ID())
-	warning := ""
-	if errors.Is(err, hardware.ErrNoVaultKey) {
-		k, warning, err = p.Create(string(pin), v.ID(), slot, *touch)
-	}
+	name, k, warning, err := hardware.Protect(v, *reader, string(pin), slot, *touch)
 	if err != nil {
-		return err
-	}
-	ref := accounts.YubiKeyRef{Serial: p.Serial, Slot: k.Slot, Public: k.Public, Cert: k.Cert}
-	if err := v.AddSlot(accounts.SlotYubiKey, &accounts.YubiKeySlot{Ref: ref}); err != nil {
 		return err
 	}
 	if err := v.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault now also opens with %s (PIV slot %02x) and its PIN.", p.Name(), k.Slot))
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault now also opens with %s (PIV slot %02x) and its PIN.", name, k.Slot))
 	fmt.Fprintln(s.env.Stdout, i18n.T("If this key is lost, a second key (run this again with the spare plugged in) or a password slot is the way back."))
 	if warning != "" {
 		fmt.Fprintln(s.env.Stderr, i18n.Tf("Warning: %s", warning))
@@ -139,6 +110,17 @@ func vaultUnprotectYubiKey(s *session, args []string) error {
 	}
 	fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault no longer opens with YubiKey %d. Its key stays on the YubiKey; 'ykman piv keys delete' removes it.", serial))
 	return nil
+}
+
+// keyName is how the PIN prompt names the key --reader chose.
+func keyName(which string) string {
+	if which == "" {
+		return i18n.T("the YubiKey")
+	}
+	if _, err := strconv.ParseUint(which, 10, 32); err == nil {
+		return "YubiKey " + which
+	}
+	return which
 }
 
 // hasFlag reports whether args hold --name (or -name) before any "--".

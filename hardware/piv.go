@@ -129,7 +129,9 @@ func openPIVReader(reader string) (*PIV, error) {
 			}
 			return p, nil
 		}
-		if !strings.Contains(err.Error(), "sharing violation") || time.Now().After(deadline) {
+		// piv-go's SCARD_E_SHARING_VIOLATION has no exported error value,
+		// only this text.
+		if !strings.Contains(err.Error(), "other connections outstanding") || time.Now().After(deadline) {
 			return nil, err
 		}
 		time.Sleep(100 * time.Millisecond)

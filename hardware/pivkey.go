@@ -2,6 +2,10 @@ package hardware
 
 import (
 	"crypto/ecdh"
+	"errors"
+	"strconv"
+
+	"twofold/accounts"
 
 	"twofold/internal/i18n"
 )
@@ -34,4 +38,49 @@ type VaultKey struct {
 	Slot   byte
 	Public *ecdh.PublicKey
 	Cert   []byte
+}
+
+// Unlocker opens a vault's (or backup's) yubikey slots with the key
+// whose serial the slot names, if it is plugged in: pin is asked, with
+// the key's name, only then.
+func Unlocker(pin func(key string) ([]byte, error)) *accounts.YubiKeyUnlocker {
+	return &accounts.YubiKeyUnlocker{Agree: func(ref accounts.YubiKeyRef, peer *ecdh.PublicKey) ([]byte, error) {
+		p, err := OpenPIV(strconv.FormatUint(uint64(ref.Serial), 10))
+		if err != nil {
+			return nil, err
+		}
+		defer p.Close()
+		code, err := pin(p.Name())
+		if err != nil {
+			return nil, err
+		}
+		defer clear(code)
+		return p.Agree(ref.Slot, ref.Public, ref.Cert, string(code), peer)
+	}}
+}
+
+// Protect makes this vault's key on the YubiKey which names (or finds
+// the one made before) and adds the key's slot to v; the caller saves
+// v. name is the key's; warning is for the user ("" if none).
+func Protect(v *accounts.Vault, which, pin string, slot byte, touch bool) (name string, k VaultKey, warning string, err error) {
+	p, err := OpenPIV(which)
+	if err != nil {
+		return "", VaultKey{}, "", err
+	}
+	defer p.Close()
+	if err := p.VerifyPIN(pin); err != nil {
+		return "", VaultKey{}, "", err
+	}
+	k, err = p.Find(v.ID())
+	if errors.Is(err, ErrNoVaultKey) {
+		k, warning, err = p.Create(pin, v.ID(), slot, touch)
+	}
+	if err != nil {
+		return "", VaultKey{}, "", err
+	}
+	ref := accounts.YubiKeyRef{Serial: p.Serial, Slot: k.Slot, Public: k.Public, Cert: k.Cert}
+	if err := v.AddSlot(accounts.SlotYubiKey, &accounts.YubiKeySlot{Ref: ref}); err != nil {
+		return "", VaultKey{}, "", err
+	}
+	return p.Name(), k, warning, nil
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -267,11 +268,25 @@ func (g *gui) showSettings() {
 	path.Wrapping = fyne.TextWrapBreak
 	copyPath := widget.NewButtonWithIcon(i18n.T("Copy path"), theme.ContentCopyIcon(), func() { g.app.Clipboard().SetContent(g.path) })
 	protection := widget.NewLabel(g.protection())
+	protection.Wrapping = fyne.TextWrapWord
+	keys := container.NewVBox()
+	var refresh func()
+	refresh = func() {
+		protection.SetText(g.protection())
+		keys.Objects = g.yubikeyRows(refresh)
+		keys.Refresh()
+	}
+	refresh()
 	password := widget.NewButtonWithIcon(i18n.T("Set password…"), theme.AccountIcon(), func() {
-		g.setPassword(func() { protection.SetText(g.protection()) })
+		g.setPassword(refresh)
 	})
+	addKey := widget.NewButtonWithIcon(i18n.T("Add a YubiKey…"), theme.ContentAddIcon(), func() { g.addYubiKey(refresh) })
+	wayBack := widget.NewLabel(i18n.T("If a YubiKey is lost, a second key or a password is the way back into the vault."))
+	wayBack.Wrapping = fyne.TextWrapWord
+	wayBack.Importance = widget.LowImportance
 	if g.vault == nil {
 		password.Disable()
+		addKey.Disable()
 	}
 
 	// Check boxes take the whole width, not the form's second column:
@@ -287,7 +302,7 @@ func (g *gui) showSettings() {
 		tray, trayKeep, login, trayNote, widget.NewSeparator(),
 		widget.NewForm(
 			widget.NewFormItem(i18n.T("Vault"), container.NewVBox(path, copyPath)),
-			widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, password))),
+			widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, keys, password, addKey, wayBack))),
 	)
 	// It scrolls: on a small window the form is taller than the window.
 	d := dialog.NewCustom(i18n.T("Settings"), i18n.T("Close"), container.NewVScroll(form), g.win)
@@ -311,14 +326,12 @@ func (g *gui) protection() string {
 			parts = append(parts, i18n.T("the system keyring"))
 		case accounts.SlotPassword:
 			parts = append(parts, i18n.T("a password"))
-		default:
-			parts = append(parts, s)
 		}
 	}
-	if len(parts) == 2 {
-		return i18n.Tf("Opens with %s or %s.", parts[0], parts[1])
+	if n := len(g.vault.YubiKeySlots()); n > 0 {
+		parts = append(parts, i18n.Nf("%d YubiKeys", n, n))
 	}
-	return i18n.Tf("Opens with %s.", parts[0])
+	return i18n.Tf("Opens with: %s.", strings.Join(parts, ", "))
 }
 
 // setPassword adds or changes the vault's password slot.

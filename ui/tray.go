@@ -79,7 +79,7 @@ func (g *gui) trayMenu() *fyne.Menu {
 		items = append(items, it)
 	}
 	switch {
-	case g.vault == nil && hasSlot(g.path, accounts.SlotPassword):
+	case g.vault == nil && g.asksToUnlock():
 		note(i18n.T("Locked: open Twofold to unlock"))
 	case g.vault == nil:
 		note(i18n.T("No accounts yet"))
@@ -109,7 +109,7 @@ func (g *gui) trayMenu() *fyne.Menu {
 			g.lock()
 		}
 	})
-	lock.Disabled = !g.hasPassword()
+	lock.Disabled = !g.canLock()
 	quit := fyne.NewMenuItem(i18n.T("Quit"), g.quit)
 	quit.IsQuit = true
 	items = append(items, fyne.NewMenuItemSeparator(), show, lock, fyne.NewMenuItemSeparator(), quit)

@@ -92,6 +92,7 @@ type gui struct {
 	trayOn       bool   // the tray icon is up (tray.go)
 	traySig      string // what the tray's menu shows, to skip same rebuilds
 	hidden       bool   // the window is hidden to the tray
+	stopUnlock   func() // ends the lock screen's watch for keys
 }
 
 func newGUI(a fyne.App, w fyne.Window, explicitPath string, now func() time.Time) *gui {
@@ -113,9 +114,7 @@ func (g *gui) start() {
 		g.win.SetContent(message(i18n.T("Twofold cannot find its vault"), i18n.T("The user's config folder is unknown; start Twofold with --vault PATH.")))
 		return
 	}
-	// A vault with a password asks for it, even where the keyring could
-	// open it: that is what the user chose the password for.
-	if hasSlot(g.path, accounts.SlotPassword) {
+	if g.asksToUnlock() {
 		g.showUnlock()
 		return
 	}
@@ -177,7 +176,7 @@ func (g *gui) idleCheck() {
 			g.idleTimer = time.AfterFunc(after-idle, g.idleCheck)
 			return
 		}
-		if g.hasPassword() {
+		if g.canLock() {
 			g.lock()
 		}
 	})
@@ -185,17 +184,20 @@ func (g *gui) idleCheck() {
 
 func (g *gui) showUnlock() {
 	g.win.SetMainMenu(nil)
-	form, entry := unlockForm(g.path, func(v *accounts.Vault) { g.showMain(v) })
+	form, focus, stop := unlockForm(g.path, func(v *accounts.Vault) { g.showMain(v) })
+	g.stopUnlock = stop
 	g.win.SetContent(form)
-	g.win.Canvas().Focus(entry) // type the password straight away
+	if focus != nil {
+		g.win.Canvas().Focus(focus) // type the password straight away
+	}
 }
 
 // lock closes the vault (its key leaves memory) and shows the unlock form.
-// Only a vault with a password slot can be locked: a keyring vault would
-// reopen without asking.
+// Only a vault with a password or YubiKey slot can be locked: a keyring
+// vault would reopen without asking.
 func (g *gui) lock() {
-	if !g.hasPassword() {
-		g.main.toast(i18n.T("Locking needs a vault password: add one with 'twofold vault protect --password'."))
+	if !g.canLock() {
+		g.main.toast(i18n.T("Locking needs a vault password or a YubiKey: add one in Settings."))
 		return
 	}
 	g.main.stop()
@@ -207,6 +209,9 @@ func (g *gui) lock() {
 
 func (g *gui) close() {
 	saveWindowSize(g.app.Preferences(), g.win.Canvas().Size())
+	if g.stopUnlock != nil {
+		g.stopUnlock()
+	}
 	if g.main != nil {
 		g.main.stop()
 	}
@@ -215,10 +220,20 @@ func (g *gui) close() {
 	}
 }
 
-// hasPassword reports whether the open vault has a password slot, the
-// only kind of vault that can be locked.
-func (g *gui) hasPassword() bool {
-	return g.vault != nil && slices.Contains(g.vault.Slots(), accounts.SlotPassword)
+// canLock reports whether the open vault has a password or YubiKey
+// slot, the kinds of vault that can be locked.
+func (g *gui) canLock() bool {
+	return g.vault != nil && slices.ContainsFunc(g.vault.Slots(), func(s string) bool {
+		return s == accounts.SlotPassword || s == accounts.SlotYubiKey
+	})
+}
+
+// asksToUnlock: the vault opens only with something typed. A vault with
+// a password asks for it even where the keyring could open it: that is
+// what the user chose the password for; a vault with YubiKeys and no
+// keyring slot asks for a key's PIN.
+func (g *gui) asksToUnlock() bool {
+	return hasSlot(g.path, accounts.SlotPassword) || (hasSlot(g.path, accounts.SlotYubiKey) && !hasSlot(g.path, accounts.SlotKeyring))
 }
 
 // hasSlot reads a vault file's header, for before it is open.
@@ -241,63 +256,6 @@ func message(title, detail string) fyne.CanvasObject {
 	d := widget.NewLabelWithStyle(detail, fyne.TextAlignCenter, fyne.TextStyle{})
 	d.Wrapping = fyne.TextWrapWord
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(380, 160), container.NewVBox(t, d)))
-}
-
-// unlockForm asks for the vault password. Argon2id takes a moment, so
-// it runs off the UI goroutine; a wrong password says so and waits a
-// little before the next try.
-func unlockForm(path string, opened func(*accounts.Vault)) (fyne.CanvasObject, *widget.Entry) {
-	entry := widget.NewPasswordEntry()
-	entry.SetPlaceHolder(i18n.T("Vault password"))
-	status := widget.NewLabel("")
-	status.Importance = widget.DangerImportance
-	status.Wrapping = fyne.TextWrapWord
-	var button *widget.Button
-	try := func() {
-		pw := []byte(entry.Text)
-		if len(pw) == 0 {
-			return
-		}
-		button.Disable()
-		entry.Disable()
-		status.SetText(i18n.T("Unlocking…"))
-		go func() {
-			v, err := accounts.Open(path, &accounts.PasswordSlot{Password: pw})
-			clear(pw)
-			if err != nil {
-				time.Sleep(time.Second)
-			}
-			do(func() {
-				button.Enable()
-				entry.Enable()
-				if err != nil {
-					status.SetText(unlockError(err))
-					entry.SetText("")
-					if c := fyne.CurrentApp().Driver().CanvasForObject(entry); c != nil {
-						c.Focus(entry) // ready for the next try
-					}
-					return
-				}
-				opened(v)
-			})
-		}()
-	}
-	button = widget.NewButton(i18n.T("Unlock"), try)
-	button.Importance = widget.HighImportance
-	entry.OnSubmitted = func(string) { try() }
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(320, 200), container.NewVBox(
-		widget.NewLabelWithStyle(i18n.T("Twofold is locked"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		entry, button, status))), entry
-}
-
-func unlockError(err error) string {
-	switch {
-	case errors.Is(err, accounts.ErrWrongPassword):
-		return i18n.T("Wrong password. Try again.")
-	case errors.Is(err, accounts.ErrInUse):
-		return i18n.T("Another Twofold window has this vault open.")
-	}
-	return sentence(err)
 }
 
 // sentence is an error as the one sentence a dialog shows.
