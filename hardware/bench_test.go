@@ -59,3 +59,59 @@ func BenchmarkKeyCodes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkUnlock opens the same vault by each kind of slot, through the
+// real services: the keyring (the Secret Service on D-Bus), a password
+// (Argon2id at Twofold's cost) and a YubiKey's PIV key (pcscd, vpcd,
+// cardsim: PIN, then ECDH on the card). The keyring is the baseline.
+func BenchmarkUnlock(b *testing.B) {
+	card := cardsim.New(8080)
+	_, reader := insert(b, card)
+	p, err := hardware.OpenPIV(reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := b.TempDir() + "/vault.twofold"
+	v, err := accounts.Create(path, &accounts.PasswordSlot{Password: []byte("a long password")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	k, _, err := p.Create(cardsim.DefaultPIN, v.ID(), 0, false)
+	p.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := v.AddSlot(accounts.SlotYubiKey, &accounts.YubiKeySlot{Ref: accounts.YubiKeyRef{Serial: 8080, Slot: k.Slot, Public: k.Public, Cert: k.Cert}}); err != nil {
+		b.Fatal(err)
+	}
+	if err := v.AddSlot(accounts.SlotKeyring, accounts.KeyringSlot{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		b.Fatal(err)
+	}
+	v.Close()
+	b.Cleanup(func() {
+		if v, err := accounts.Open(path, accounts.KeyringSlot{}); err == nil {
+			v.RemoveSlot(accounts.SlotKeyring)
+			v.Save()
+			v.Close()
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		u    accounts.Unlocker
+	}{
+		{"keyring", accounts.KeyringSlot{}},
+		{"password", &accounts.PasswordSlot{Password: []byte("a long password")}},
+		{"yubikey", hardware.Unlocker(func(string) ([]byte, error) { return []byte(cardsim.DefaultPIN), nil })},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := accounts.Read(path, tc.u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -35,7 +35,7 @@ func testPIV(t *testing.T, profile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, reader := insert(t, card)
+	plug, reader := insert(t, card)
 	open := func() *hardware.PIV {
 		t.Helper()
 		p, err := hardware.OpenPIV(reader)
@@ -129,6 +129,12 @@ func testPIV(t *testing.T, profile string) {
 		t.Errorf("retries of a blocked PIN: %d, %v", n, err)
 	}
 	p.Close()
+
+	// The key pulled out while the PIN is checked: an error, at once.
+	plug.CutOn(0x20)
+	if _, err := accounts.Read(path, agree(cardsim.DefaultPIN)); err == nil {
+		t.Error("the vault opened with the key pulled out")
+	}
 }
 
 // TestPIVBesideOtherApps: Yubico's ykman reads cardsim's PIV, and a key
@@ -169,5 +175,10 @@ func TestPIVBesideOtherApps(t *testing.T) {
 	p.Close()
 	if out := run("piv", "info"); !strings.Contains(out, "CN=Twofold vault cafe") {
 		t.Errorf("ykman does not show Twofold's slot:\n%s", out)
+	}
+	// Yubico's other tool reads it too.
+	out, err := exec.Command(testenv.Tool(t, "yubico-piv-tool"), "-r", reader, "-a", "status").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Serial Number:\t6160") || !strings.Contains(string(out), "Twofold vault cafe") {
+		t.Errorf("yubico-piv-tool -a status: %v\n%s", err, out)
 	}
 }
