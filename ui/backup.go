@@ -84,6 +84,9 @@ func (g *gui) showExport() {
 		widget.NewFormItem(i18n.T("Passphrase"), pw),
 		widget.NewFormItem("", strengthLabel),
 		widget.NewFormItem(i18n.T("Repeat it"), again)))
+	withKeys := widget.NewCheck(i18n.T("The vault's YubiKeys open it too, besides the passphrase"), nil)
+	withKeys.SetChecked(true)
+	withKeys.Hide()
 	choice := widget.NewRadioGroup(labels, nil)
 	aegisNote := widget.NewLabel(i18n.T("Aegis vaults open in Aegis, Ente Auth, 2FAS, OTPClient and GNOME Authenticator."))
 	aegisNote.Wrapping = fyne.TextWrapWord
@@ -105,6 +108,8 @@ func (g *gui) showExport() {
 		} else {
 			pwBox.Hide()
 		}
+		withKeys.Hidden = c.format != backup.Twofold || len(g.vault.YubiKeySlots()) == 0
+		withKeys.Refresh()
 		if c.warning != "" {
 			warn.SetText(i18n.T(c.warning))
 			warn.Show()
@@ -129,7 +134,11 @@ func (g *gui) showExport() {
 		}
 		pick := func(path string) {
 			d.Hide()
-			g.exportTo(c, path, password)
+			var keys []accounts.YubiKeyRef
+			if withKeys.Visible() && withKeys.Checked {
+				keys = g.vault.YubiKeySlots()
+			}
+			g.exportTo(c, path, password, keys)
 		}
 		if c.folder {
 			dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
@@ -157,7 +166,7 @@ func (g *gui) showExport() {
 	})
 	cancel := widget.NewButton(i18n.T("Close"), func() { d.Hide() })
 	content := container.NewBorder(nil, container.NewHBox(transfer, layout.NewSpacer(), cancel, exportBtn), nil, nil,
-		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle(i18n.T("Export all accounts as"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), choice, aegisNote, pwBox, warn)))
+		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle(i18n.T("Export all accounts as"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), choice, aegisNote, pwBox, withKeys, warn)))
 	d = dialog.NewCustomWithoutButtons(i18n.T("Back up"), content, g.win)
 	d.Resize(g.fit(560, 560))
 	d.Show()
@@ -166,13 +175,15 @@ func (g *gui) showExport() {
 
 // exportTo writes the export off the UI goroutine (the KDF and the
 // read-back take a moment), with a progress bar.
-func (g *gui) exportTo(c exportChoice, path string, password []byte) {
+// exportTo writes the accounts out; keys (Twofold backups only) open
+// the backup besides its password.
+func (g *gui) exportTo(c exportChoice, path string, password []byte, keys []accounts.YubiKeyRef) {
 	accts := append([]*accounts.Account{}, g.vault.Accounts...)
 	prog := dialog.NewCustomWithoutButtons(i18n.T("Exporting"), container.NewVBox(
 		widget.NewLabel(i18n.Tf("Writing %s and reading it back to check…", filepath.Base(path))), widget.NewProgressBarInfinite()), g.win)
 	prog.Show()
 	go func() {
-		w, err := backup.Export(c.format, accts, path, backup.Options{Password: password})
+		w, err := backup.Export(c.format, accts, path, backup.Options{Password: password, YubiKeys: keys})
 		clear(password)
 		do(func() {
 			prog.Hide()
@@ -390,7 +401,7 @@ func (g *gui) showTransfer() {
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
 				d.Hide()
-				g.exportTo(exportChoices[len(exportChoices)-1], filepath.Join(u.Path(), i18n.Tf("Twofold transfer %s", time.Now().Format("2006-01-02"))), nil)
+				g.exportTo(exportChoices[len(exportChoices)-1], filepath.Join(u.Path(), i18n.Tf("Twofold transfer %s", time.Now().Format("2006-01-02"))), nil, nil)
 			}
 		}, g.win)
 	})

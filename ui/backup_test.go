@@ -34,7 +34,7 @@ func TestBackupAndRestore(t *testing.T) {
 	at := time.Unix(100, 0)
 	g, _ := newTestGUI(t, &at, testAccounts()...)
 	path := filepath.Join(t.TempDir(), "backup.twofold")
-	fyne.DoAndWait(func() { g.exportTo(exportChoices[0], path, []byte("a long passphrase")) })
+	fyne.DoAndWait(func() { g.exportTo(exportChoices[0], path, []byte("a long passphrase"), nil) })
 	waitFor(t, "the export to finish", func() bool { return strings.HasPrefix(g.main.status.Text, "Exported 3 accounts") })
 	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("the backup: %v, %v", st, err)

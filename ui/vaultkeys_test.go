@@ -3,6 +3,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"twofold/backup"
+	"twofold/hardware"
 	"twofold/hardware/cardsim"
 	"twofold/internal/testenv"
 )
@@ -47,6 +51,28 @@ func TestVaultYubiKey(t *testing.T) {
 	waitFor(t, "the key's slot in the vault", func() bool { return len(g.vault.YubiKeySlots()) == 1 })
 	if got := g.protection(); got != "Opens with: a password, 1 YubiKey." {
 		t.Errorf("protection: %q", got)
+	}
+
+	// A Twofold backup the key opens too: offered, written, and read
+	// back with the key alone.
+	fyne.DoAndWait(g.showExport)
+	fyne.DoAndWait(func() {
+		c := find(t, w.Canvas().Overlays().Top(), func(c *widget.Check) bool { return c.Text == "The vault's YubiKeys open it too, besides the passphrase" })
+		if !c.Visible() || !c.Checked {
+			t.Error("the export does not offer the vault's key")
+		}
+		g.escape()
+	})
+	out := filepath.Join(t.TempDir(), "b.twofold")
+	fyne.DoAndWait(func() { g.exportTo(exportChoices[0], out, []byte("a long passphrase"), g.vault.YubiKeySlots()) })
+	waitFor(t, "the backup", func() bool { _, err := os.Stat(out); return err == nil })
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := backup.Import(data, backup.Twofold, nil, hardware.Unlocker(func(string) ([]byte, error) { return []byte("123456"), nil }))
+	if err != nil || len(r.Accounts) != len(testAccounts()) {
+		t.Errorf("the backup with the key alone: %v", err)
 	}
 
 	fyne.DoAndWait(g.lock)
