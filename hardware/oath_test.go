@@ -40,6 +40,20 @@ func insert(t testing.TB, card *cardsim.Card) (*cardsim.Plug, string) {
 	return plug, reader
 }
 
+// ykman runs Yubico's ykman on the key in reader and returns its output;
+// a failure ends the test.
+func ykman(t *testing.T, reader string) func(args ...string) string {
+	tool := testenv.Tool(t, "ykman")
+	return func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tool, append([]string{"--reader", reader}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ykman %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+}
+
 func waitKey(t testing.TB, reader string, present bool) {
 	t.Helper()
 	if testenv.Until(10*time.Second, 50*time.Millisecond, func() bool {
@@ -155,20 +169,12 @@ func TestYkmanAgrees(t *testing.T) {
 }
 
 func ykmanAgrees(t *testing.T, profile string) {
-	ykman := testenv.Tool(t, "ykman")
 	card, err := cardsim.NewProfile(profile, 33334444)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, reader := insert(t, card)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(ykman, append([]string{"--reader", reader}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("ykman %v: %v: %s", args, err, out)
-		}
-		return string(out)
-	}
+	run := ykman(t, reader)
 	run("oath", "accounts", "add", "-f", "-o", "TOTP", "-a", "SHA256", "-d", "8", "-P", "60", "Bank:bob", accounts.EncodeSecret([]byte("another secret for bob")))
 	s := openKey(t, reader)
 	if _, err := s.Put(testAccounts()[0], false); err != nil {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,9 +44,12 @@ func OpenPIV(which string) (*PIV, error) {
 	if err != nil {
 		return nil, err
 	}
-	if allDigits(which) {
-		// A serial: open only the reader whose key tells it (over OATH
-		// and the management application), not every key plugged in.
+	// Only the readers which names are opened: piv-go holds a card
+	// exclusively, and another key is none of our business.
+	switch {
+	case allDigits(which):
+		// A serial: the reader whose key tells it (over OATH and the
+		// management application, which share the card).
 		keys, err := KeysIn(which)
 		if err != nil {
 			return nil, err
@@ -56,18 +60,16 @@ func OpenPIV(which string) (*PIV, error) {
 				readers = append(readers, k.Reader)
 			}
 		}
+	case which != "":
+		readers = slices.DeleteFunc(readers, func(r string) bool { return !strings.Contains(r, which) })
 	}
 	var found []*PIV
 	for _, r := range readers {
 		p, err := openPIVReader(r)
 		if err != nil {
-			continue // no card, or no PIV application on it
+			continue // no PIV application on the card
 		}
-		if which == "" || strconv.FormatUint(uint64(p.Serial), 10) == which || (!allDigits(which) && strings.Contains(r, which)) {
-			found = append(found, p)
-			continue
-		}
-		p.Close()
+		found = append(found, p)
 	}
 	switch len(found) {
 	case 0:

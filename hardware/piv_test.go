@@ -142,20 +142,12 @@ func testPIV(t *testing.T, profile string) {
 // Twofold takes the next free slot, refuses 82 when asked for it, and
 // ykman then shows Twofold's marked slot.
 func TestPIVBesideOtherApps(t *testing.T) {
-	ykman := testenv.Tool(t, "ykman")
 	card, err := cardsim.NewProfile("yubikey", 6160)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, reader := insert(t, card)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(ykman, append([]string{"--reader", reader}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("ykman %v: %v: %s", args, err, out)
-		}
-		return string(out)
-	}
+	run := ykman(t, reader)
 	if out := run("piv", "info"); !strings.Contains(out, "PIN tries remaining: 3/3") || !strings.Contains(out, "AES192") {
 		t.Errorf("ykman piv info:\n%s", out)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -78,7 +79,8 @@ func (g *gui) addYubiKey(changed func()) {
 		progress.Show()
 		problem.SetText("")
 		go func() {
-			name, _, warning, err := hardware.Protect(g.vault, "", code, 0, touch.Checked)
+			// TWOFOLD_YUBIKEY limits Twofold to one key, as in the main view.
+			name, _, warning, err := hardware.Protect(g.vault, os.Getenv("TWOFOLD_YUBIKEY"), code, 0, touch.Checked)
 			if err == nil {
 				err = g.vault.Save()
 			}

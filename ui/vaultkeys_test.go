@@ -57,7 +57,9 @@ func TestVaultYubiKey(t *testing.T) {
 	// back with the key alone.
 	fyne.DoAndWait(g.showExport)
 	fyne.DoAndWait(func() {
-		c := find(t, w.Canvas().Overlays().Top(), func(c *widget.Check) bool { return c.Text == "The vault's YubiKeys open it too, besides the passphrase" })
+		c := find(t, w.Canvas().Overlays().Top(), func(c *widget.Check) bool {
+			return c.Text == "The vault's YubiKeys open it too, besides the passphrase"
+		})
 		if !c.Visible() || !c.Checked {
 			t.Error("the export does not offer the vault's key")
 		}
