@@ -1,12 +1,14 @@
 package accounts
 
 import (
+	"bytes"
 	"crypto/ecdh"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -236,6 +238,29 @@ func TestYubiKeySlotTampering(t *testing.T) {
 		}
 		if name != "other public key" && k.asked != 0 {
 			t.Errorf("%s: the card was asked", name)
+		}
+	}
+}
+
+// TestYubiKeyVaultEveryFlippedByte: a vault locked by a key alone, with
+// any byte changed, is "damaged" (or not a vault, or newer), never open.
+func TestYubiKeyVaultEveryFlippedByte(t *testing.T) {
+	k := newSoftKey(t, 9)
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	v, err := Create(path, &YubiKeySlot{Ref: k.ref()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	good, _ := os.ReadFile(path)
+	bad := filepath.Join(t.TempDir(), "bad")
+	for i := range good {
+		data := bytes.Clone(good)
+		data[i] ^= 0x20
+		os.WriteFile(bad, data, 0o600)
+		_, err := Read(bad, unlocker(k))
+		if !errors.Is(err, ErrDamaged) && !errors.Is(err, ErrNotVault) && !errors.Is(err, ErrNewerVersion) {
+			t.Fatalf("flip at %d of %d: %v", i, len(good), err)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 // yubikeyUnlocker opens a yubikey slot with its key, if that key is
 // plugged in: the PIN is asked (--pin-file, or the terminal) only then.
 func (s *session) yubikeyUnlocker() accounts.Unlocker {
-	return hardware.Unlocker(s.pin)
+	return hardware.Unlocker(s.pin, func(string) { fmt.Fprintln(s.env.Stderr, i18n.T("Touch your YubiKey…")) })
 }
 
 // pin reads the PIV PIN of the key called name: from --pin-file ("-":
@@ -37,6 +37,7 @@ func vaultProtectYubiKey(s *session, args []string) error {
 	fs.Bool("yubikey", true, i18n.T("a YubiKey's PIV slot"))
 	slotHex := fs.String("slot", "", i18n.T("the retired PIV slot to use, 82 to 95 (default: the first free one)"))
 	touch := fs.Bool("touch", false, i18n.T("the key must be touched each time it opens the vault"))
+	adopt := fs.Bool("adopt", false, i18n.T("use the key another tool made in --slot (it must have no certificate)"))
 	reader := fs.String("reader", os.Getenv("TWOFOLD_YUBIKEY"), i18n.T("the key to use: its serial, or (part of) its reader's name (default: $TWOFOLD_YUBIKEY)"))
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -53,6 +54,9 @@ func vaultProtectYubiKey(s *session, args []string) error {
 		}
 		slot = byte(n)
 	}
+	if *adopt && slot == 0 {
+		return usageErr(i18n.T("--adopt wants --slot naming the key to adopt"))
+	}
 	v, err := s.open()
 	if err != nil {
 		return err
@@ -63,7 +67,7 @@ func vaultProtectYubiKey(s *session, args []string) error {
 		return err
 	}
 	defer clear(pin)
-	name, k, warning, err := hardware.Protect(v, *reader, string(pin), slot, *touch)
+	name, k, warning, err := hardware.Protect(v, *reader, string(pin), slot, *touch, *adopt)
 	if err != nil {
 		return err
 	}

@@ -104,7 +104,7 @@ func BenchmarkUnlock(b *testing.B) {
 	}{
 		{"keyring", accounts.KeyringSlot{}},
 		{"password", &accounts.PasswordSlot{Password: []byte("a long password")}},
-		{"yubikey", hardware.Unlocker(func(string) ([]byte, error) { return []byte(cardsim.DefaultPIN), nil })},
+		{"yubikey", hardware.Unlocker(func(string) ([]byte, error) { return []byte(cardsim.DefaultPIN), nil }, nil)},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {

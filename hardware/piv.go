@@ -289,13 +289,53 @@ func (p *PIV) Create(pin, vaultID string, slot byte, touch bool) (k VaultKey, wa
 	if !ok {
 		return VaultKey{}, "", errors.New("the key made a key that is not EC P-256")
 	}
-	priv, err := p.yk.PrivateKey(s, ecPub, piv.KeyAuth{PIN: pin, PINPolicy: piv.PINPolicyOnce})
+	k, err = p.mark(s, ecPub, pin, vaultID, mgm, piv.PINPolicyOnce)
+	return k, warning, err
+}
+
+// Adopt marks as this vault's the EC P-256 key another tool made in
+// slot, which holds no certificate: what the user asked for explicitly
+// (a key made with ykman, say). A slot with any certificate is refused,
+// and so is a key whose public key the firmware cannot tell (before
+// 5.3).
+func (p *PIV) Adopt(pin, vaultID string, slot byte) (VaultKey, string, error) {
+	if err := p.VerifyPIN(pin); err != nil {
+		return VaultKey{}, "", err
+	}
+	s, ok := piv.RetiredKeyManagementSlot(uint32(slot))
+	if !ok {
+		return VaultKey{}, "", fmt.Errorf("slot %02x is not a retired PIV slot (82 to 95)", slot)
+	}
+	if _, err := p.yk.Certificate(s); !errors.Is(err, piv.ErrNotFound) {
+		return VaultKey{}, "", fmt.Errorf("slot %02x of %s has a certificate: it belongs to another application, and Twofold never replaces it", slot, p.Name())
+	}
+	info, err := p.yk.KeyInfo(s)
+	if err != nil {
+		return VaultKey{}, "", fmt.Errorf("%s cannot say which key slot %02x holds (firmware 5.3 and later can): %w", p.Name(), slot, err)
+	}
+	ecPub, ok := info.PublicKey.(*ecdsa.PublicKey)
+	if !ok || info.Algorithm != piv.AlgorithmEC256 {
+		return VaultKey{}, "", fmt.Errorf("slot %02x of %s holds no EC P-256 key", slot, p.Name())
+	}
+	mgm, warning, err := p.managementKey(pin)
 	if err != nil {
 		return VaultKey{}, "", err
 	}
+	k, err := p.mark(s, ecPub, pin, vaultID, mgm, info.PINPolicy)
+	return k, warning, err
+}
+
+// mark stores a self-signed certificate naming the vault in slot s,
+// signed by the slot's own key: Twofold's sign that the key is the
+// vault's.
+func (p *PIV) mark(s piv.Slot, ecPub *ecdsa.PublicKey, pin, vaultID string, mgm []byte, pp piv.PINPolicy) (VaultKey, error) {
+	priv, err := p.yk.PrivateKey(s, ecPub, piv.KeyAuth{PIN: pin, PINPolicy: pp})
+	if err != nil {
+		return VaultKey{}, err
+	}
 	signer, ok := priv.(*piv.ECDSAPrivateKey)
 	if !ok {
-		return VaultKey{}, "", errors.New("the key's slot cannot sign")
+		return VaultKey{}, errors.New("the key's slot cannot sign")
 	}
 	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
 	now := time.Now()
@@ -307,17 +347,27 @@ func (p *PIV) Create(pin, vaultID string, slot byte, touch bool) (k VaultKey, wa
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, ecPub, signer)
 	if err != nil {
-		return VaultKey{}, "", fmt.Errorf("sign the slot's certificate: %w", err)
+		return VaultKey{}, fmt.Errorf("sign the slot's certificate: %w", err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return VaultKey{}, "", err
+		return VaultKey{}, err
 	}
 	if err := p.yk.SetCertificate(mgm, s, cert); err != nil {
-		return VaultKey{}, "", fmt.Errorf("store the slot's certificate on %s: %w", p.Name(), err)
+		return VaultKey{}, fmt.Errorf("store the slot's certificate on %s: %w", p.Name(), err)
 	}
-	k, err = vaultKey(s, cert)
-	return k, warning, err
+	return vaultKey(s, cert)
+}
+
+// NeedsTouch says whether the key in slot asks for a touch for each use,
+// as far as the key can tell (firmware 5.3 and later).
+func (p *PIV) NeedsTouch(slot byte) bool {
+	s, ok := piv.RetiredKeyManagementSlot(uint32(slot))
+	if !ok {
+		return false
+	}
+	info, err := p.yk.KeyInfo(s)
+	return err == nil && info.TouchPolicy != piv.TouchPolicyNever
 }
 
 // Agree is ECDH between the vault key in slot (whose public key must be

@@ -63,11 +63,29 @@ func testPIV(t *testing.T, profile string) {
 		t.Error("a second key for the same vault was made")
 	}
 	// A second vault's key goes to the next free slot.
-	k2, _, err := p.Create(cardsim.DefaultPIN, "beef", 0, false)
+	k2, _, err := p.Create(cardsim.DefaultPIN, "beef", 0, true)
 	if err != nil || k2.Slot != 0x83 {
 		t.Fatalf("second vault: slot %02x, %v", k2.Slot, err)
 	}
+	// Which slot wants a touch, where the firmware can say (5.3 on).
+	if profile == "yubikey" && (!p.NeedsTouch(0x83) || p.NeedsTouch(0x82)) {
+		t.Error("the touch policies are not told apart")
+	}
 	p.Close()
+	touchPath := filepath.Join(t.TempDir(), "touch.twofold")
+	tv, err := accounts.Create(touchPath, &accounts.YubiKeySlot{Ref: accounts.YubiKeyRef{Serial: 5150, Slot: k2.Slot, Public: k2.Public, Cert: k2.Cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tv.Close()
+	asked := 0
+	if _, err := accounts.Read(touchPath, hardware.Unlocker(func(string) ([]byte, error) { return []byte(cardsim.DefaultPIN), nil },
+		func(string) { asked++ })); err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"yubikey": 1, "old": 0}[profile]; asked != want {
+		t.Errorf("asked for a touch %d times, want %d", asked, want)
+	}
 
 	// The vault: a yubikey slot for the card's key, opened by the card.
 	path := filepath.Join(t.TempDir(), "vault.twofold")
@@ -163,6 +181,22 @@ func TestPIVBesideOtherApps(t *testing.T) {
 	k, _, err := p.Create(cardsim.DefaultPIN, "cafe", 0, false)
 	if err != nil || k.Slot != 0x83 {
 		t.Errorf("slot %02x, %v; want 83, beside ykman's key", k.Slot, err)
+	}
+	// Adopted only when asked, and never a slot with a certificate.
+	if _, _, err := p.Adopt(cardsim.DefaultPIN, "dead", 0x83); err == nil {
+		t.Error("Twofold adopted a slot that has a certificate")
+	}
+	adopted, _, err := p.Adopt(cardsim.DefaultPIN, "dead", 0x82)
+	if err != nil || adopted.Slot != 0x82 {
+		t.Fatalf("adopting ykman's key: %v", err)
+	}
+	if found, err := p.Find("dead"); err != nil || !found.Public.Equal(adopted.Public) {
+		t.Errorf("the adopted key is not found again: %v", err)
+	}
+	peer, _ := ecdh.P256().GenerateKey(rand.Reader)
+	want, _ := peer.ECDH(adopted.Public)
+	if got, err := p.Agree(0x82, adopted.Public, adopted.Cert, cardsim.DefaultPIN, peer.PublicKey()); err != nil || string(got) != string(want) {
+		t.Errorf("ECDH with the adopted key: %v", err)
 	}
 	p.Close()
 	if out := run("piv", "info"); !strings.Contains(out, "CN=Twofold vault cafe") {

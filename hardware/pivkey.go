@@ -42,8 +42,9 @@ type VaultKey struct {
 
 // Unlocker opens a vault's (or backup's) yubikey slots with the key
 // whose serial the slot names, if it is plugged in: pin is asked, with
-// the key's name, only then.
-func Unlocker(pin func(key string) ([]byte, error)) *accounts.YubiKeyUnlocker {
+// the key's name, only then, and touch (if not nil) is told when the
+// key waits for a touch.
+func Unlocker(pin func(key string) ([]byte, error), touch func(key string)) *accounts.YubiKeyUnlocker {
 	return &accounts.YubiKeyUnlocker{Agree: func(ref accounts.YubiKeyRef, peer *ecdh.PublicKey) ([]byte, error) {
 		p, err := OpenPIV(strconv.FormatUint(uint64(ref.Serial), 10))
 		if err != nil {
@@ -55,14 +56,18 @@ func Unlocker(pin func(key string) ([]byte, error)) *accounts.YubiKeyUnlocker {
 			return nil, err
 		}
 		defer clear(code)
+		if touch != nil && p.NeedsTouch(ref.Slot) {
+			touch(p.Name())
+		}
 		return p.Agree(ref.Slot, ref.Public, ref.Cert, string(code), peer)
 	}}
 }
 
 // Protect makes this vault's key on the YubiKey which names (or finds
-// the one made before) and adds the key's slot to v; the caller saves
-// v. name is the key's; warning is for the user ("" if none).
-func Protect(v *accounts.Vault, which, pin string, slot byte, touch bool) (name string, k VaultKey, warning string, err error) {
+// the one made before; with adopt, marks the key another tool made in
+// slot) and adds the key's slot to v; the caller saves v. name is the
+// key's; warning is for the user ("" if none).
+func Protect(v *accounts.Vault, which, pin string, slot byte, touch, adopt bool) (name string, k VaultKey, warning string, err error) {
 	p, err := OpenPIV(which)
 	if err != nil {
 		return "", VaultKey{}, "", err
@@ -72,7 +77,10 @@ func Protect(v *accounts.Vault, which, pin string, slot byte, touch bool) (name 
 		return "", VaultKey{}, "", err
 	}
 	k, err = p.Find(v.ID())
-	if errors.Is(err, ErrNoVaultKey) {
+	switch {
+	case errors.Is(err, ErrNoVaultKey) && adopt:
+		k, warning, err = p.Adopt(pin, v.ID(), slot)
+	case errors.Is(err, ErrNoVaultKey):
 		k, warning, err = p.Create(pin, v.ID(), slot, touch)
 	}
 	if err != nil {

@@ -100,7 +100,8 @@ func unlockForm(path string, opened func(*accounts.Vault)) (form fyne.CanvasObje
 			if len(code) == 0 {
 				return
 			}
-			attempt(hardware.Unlocker(func(string) ([]byte, error) { return slices.Clone(code), nil }), func(error) { clear(code); refocus(pin) })
+			touch := func(string) { do(func() { status.SetText(i18n.T("Touch your YubiKey…")) }) }
+			attempt(hardware.Unlocker(func(string) ([]byte, error) { return slices.Clone(code), nil }, touch), func(error) { clear(code); refocus(pin) })
 		}
 		button = widget.NewButton(i18n.T("Unlock with YubiKey"), try)
 		pin.OnSubmitted = func(string) { try() }

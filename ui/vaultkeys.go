@@ -80,7 +80,7 @@ func (g *gui) addYubiKey(changed func()) {
 		problem.SetText("")
 		go func() {
 			// TWOFOLD_YUBIKEY limits Twofold to one key, as in the main view.
-			name, _, warning, err := hardware.Protect(g.vault, os.Getenv("TWOFOLD_YUBIKEY"), code, 0, touch.Checked)
+			name, _, warning, err := hardware.Protect(g.vault, os.Getenv("TWOFOLD_YUBIKEY"), code, 0, touch.Checked, false)
 			if err == nil {
 				err = g.vault.Save()
 			}

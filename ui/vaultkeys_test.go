@@ -72,7 +72,7 @@ func TestVaultYubiKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := backup.Import(data, backup.Twofold, nil, hardware.Unlocker(func(string) ([]byte, error) { return []byte("123456"), nil }))
+	r, err := backup.Import(data, backup.Twofold, nil, hardware.Unlocker(func(string) ([]byte, error) { return []byte("123456"), nil }, nil))
 	if err != nil || len(r.Accounts) != len(testAccounts()) {
 		t.Errorf("the backup with the key alone: %v", err)
 	}
