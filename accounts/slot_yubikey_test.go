@@ -1,14 +1,12 @@
 package accounts
 
 import (
-	"bytes"
 	"crypto/ecdh"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -252,15 +250,9 @@ func TestYubiKeyVaultEveryFlippedByte(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.Close()
-	good, _ := os.ReadFile(path)
-	bad := filepath.Join(t.TempDir(), "bad")
-	for i := range good {
-		data := bytes.Clone(good)
-		data[i] ^= 0x20
-		os.WriteFile(bad, data, 0o600)
-		_, err := Read(bad, unlocker(k))
+	eachFlippedByte(t, path, unlocker(k), func(i, size int, err error) {
 		if !errors.Is(err, ErrDamaged) && !errors.Is(err, ErrNotVault) && !errors.Is(err, ErrNewerVersion) {
-			t.Fatalf("flip at %d of %d: %v", i, len(good), err)
+			t.Fatalf("flip at %d of %d: %v", i, size, err)
 		}
-	}
+	})
 }

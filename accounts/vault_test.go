@@ -128,25 +128,34 @@ func TestVaultOpenErrors(t *testing.T) {
 	}
 }
 
-func TestVaultEveryFlippedByteIsDamage(t *testing.T) {
-	path, v := newVault(t, 2)
-	v.Close()
+// eachFlippedByte calls check with the error of opening the vault at
+// path by u, once for each byte flipped in turn.
+func eachFlippedByte(t *testing.T, path string, u Unlocker, check func(i, size int, err error)) {
+	t.Helper()
 	good, _ := os.ReadFile(path)
 	bad := filepath.Join(t.TempDir(), "bad")
 	for i := range good {
 		data := bytes.Clone(good)
 		data[i] ^= 0x20
 		os.WriteFile(bad, data, 0o600)
-		_, err := Open(bad, pw("correct horse"))
+		_, err := Open(bad, u)
+		check(i, len(good), err)
+	}
+}
+
+func TestVaultEveryFlippedByteIsDamage(t *testing.T) {
+	path, v := newVault(t, 2)
+	v.Close()
+	eachFlippedByte(t, path, pw("correct horse"), func(i, size int, err error) {
 		switch {
 		case i < len(magic):
 			if !errors.Is(err, ErrNotVault) && !errors.Is(err, ErrDamaged) {
 				t.Fatalf("flip at %d (magic): %v", i, err)
 			}
 		case !errors.Is(err, ErrDamaged) && !errors.Is(err, ErrNewerVersion):
-			t.Fatalf("flip at %d of %d: %v, want ErrDamaged", i, len(good), err)
+			t.Fatalf("flip at %d of %d: %v, want ErrDamaged", i, size, err)
 		}
-	}
+	})
 }
 
 func TestVaultGenerations(t *testing.T) {

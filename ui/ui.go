@@ -233,21 +233,12 @@ func (g *gui) canLock() bool {
 // what the user chose the password for; a vault with YubiKeys and no
 // keyring slot asks for a key's PIN.
 func (g *gui) asksToUnlock() bool {
-	return hasSlot(g.path, accounts.SlotPassword) || (hasSlot(g.path, accounts.SlotYubiKey) && !hasSlot(g.path, accounts.SlotKeyring))
-}
-
-// hasSlot reads a vault file's header, for before it is open.
-func hasSlot(path, slot string) bool {
-	info, err := accounts.Inspect(path)
+	info, err := accounts.Inspect(g.path) // one read of the header
 	if err != nil || info.Err != nil {
 		return false
 	}
-	for _, s := range info.Slots {
-		if s == slot {
-			return true
-		}
-	}
-	return false
+	has := func(slot string) bool { return slices.Contains(info.Slots, slot) }
+	return has(accounts.SlotPassword) || (has(accounts.SlotYubiKey) && !has(accounts.SlotKeyring))
 }
 
 // message is a centred title and one line of explanation.

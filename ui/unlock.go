@@ -69,46 +69,45 @@ func unlockForm(path string, opened func(*accounts.Vault)) (form fyne.CanvasObje
 		}
 	}
 
-	box := container.NewVBox(widget.NewLabelWithStyle(i18n.T("Twofold is locked"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
-	if hasPassword {
-		entry := widget.NewPasswordEntry()
-		entry.SetPlaceHolder(i18n.T("Vault password"))
-		var button *widget.Button
+	// field is a secret's entry and its button: Enter or the button
+	// tries the vault with unlock(secret); a failed try empties the field
+	// for the next.
+	field := func(placeholder, label string, unlock func(secret []byte) accounts.Unlocker) (*widget.Entry, *widget.Button) {
+		e := widget.NewPasswordEntry()
+		e.SetPlaceHolder(placeholder)
 		try := func() {
-			pw := []byte(entry.Text)
-			if len(pw) == 0 {
+			secret := []byte(e.Text)
+			if len(secret) == 0 {
 				return
 			}
-			attempt(&accounts.PasswordSlot{Password: pw}, func(error) { clear(pw); refocus(entry) })
+			attempt(unlock(secret), func(error) { clear(secret); refocus(e) })
 		}
-		button = widget.NewButton(i18n.T("Unlock"), try)
+		b := widget.NewButton(label, try)
+		e.OnSubmitted = func(string) { try() }
+		inputs = append(inputs, e, b)
+		return e, b
+	}
+
+	box := container.NewVBox(widget.NewLabelWithStyle(i18n.T("Twofold is locked"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+	if hasPassword {
+		entry, button := field(i18n.T("Vault password"), i18n.T("Unlock"), func(pw []byte) accounts.Unlocker {
+			return &accounts.PasswordSlot{Password: pw}
+		})
 		button.Importance = widget.HighImportance
-		entry.OnSubmitted = func(string) { try() }
 		box.Add(entry)
 		box.Add(button)
-		inputs = append(inputs, entry, button)
 		focus = entry
 	}
 	if len(serials) > 0 {
 		key := widget.NewLabel("")
 		key.Wrapping = fyne.TextWrapWord
-		pin := widget.NewPasswordEntry()
-		pin.SetPlaceHolder(i18n.T("The YubiKey's PIN"))
-		var button *widget.Button
-		try := func() {
-			code := []byte(pin.Text)
-			if len(code) == 0 {
-				return
-			}
-			touch := func(string) { do(func() { status.SetText(i18n.T("Touch your YubiKey…")) }) }
-			attempt(hardware.Unlocker(func(string) ([]byte, error) { return slices.Clone(code), nil }, touch), func(error) { clear(code); refocus(pin) })
-		}
-		button = widget.NewButton(i18n.T("Unlock with YubiKey"), try)
-		pin.OnSubmitted = func(string) { try() }
+		touch := func(string) { do(func() { status.SetText(i18n.T("Touch your YubiKey…")) }) }
+		pin, button := field(i18n.T("The YubiKey's PIN"), i18n.T("Unlock with YubiKey"), func(code []byte) accounts.Unlocker {
+			return hardware.Unlocker(func(string) ([]byte, error) { return slices.Clone(code), nil }, touch)
+		})
 		section := container.NewVBox(widget.NewSeparator(), key, pin, button)
 		section.Hide()
 		box.Add(section)
-		inputs = append(inputs, pin, button)
 		if focus == nil {
 			focus = pin
 			button.Importance = widget.HighImportance

@@ -12,6 +12,8 @@ import (
 	"crypto/subtle"
 	"encoding/binary"
 	"slices"
+
+	"twofold/hardware/ykoath"
 )
 
 // The PIV subset Twofold's vault lock needs, as a YubiKey 5 answers it
@@ -464,21 +466,13 @@ func (p *pivState) getData(data []byte) []byte {
 	return p.answer(tlv(nil, 0x53, val))
 }
 
-// tlv appends a BER-TLV with a one- or two-byte tag.
+// tlv appends a BER-TLV with a one- or two-byte tag (7F49 and the
+// like), the length as ykoath's TLVs have it.
 func tlv(out []byte, tag uint32, val []byte) []byte {
 	if tag > 0xff {
 		out = append(out, byte(tag>>8))
 	}
-	out = append(out, byte(tag))
-	switch n := len(val); {
-	case n < 0x80:
-		out = append(out, byte(n))
-	case n <= 0xff:
-		out = append(out, 0x81, byte(n))
-	default:
-		out = append(out, 0x82, byte(n>>8), byte(n))
-	}
-	return append(out, val...)
+	return ykoath.Append(out, byte(tag), val)
 }
 
 // parseTLV reads BER-TLVs (one- or two-byte tags; a first byte with
