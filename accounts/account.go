@@ -66,6 +66,10 @@ type Account struct {
 	Warning string    `json:"warning,omitempty"`
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
+	// Spent is every recovery code ever marked used, with when (Unix
+	// milliseconds): a mark made on any computer survives a merge.
+	Spent map[string]int64 `json:"spent,omitempty"`
+	Changes
 }
 
 // FieldError says which field of an account or URI is wrong. It never

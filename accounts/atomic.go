@@ -10,31 +10,31 @@ import (
 )
 
 // writeGenerations replaces path with data atomically and keeps the
-// previous versions as path.1 ... path.Generations. At every moment path
-// holds either the old or the new complete file.
-func writeGenerations(path string, data []byte) error {
-	if err := securefile.WriteWith(path, data, func() error { return keepGenerations(path) }); err != nil {
+// previous versions as dir/vault.1 ... vault.Generations. At every moment
+// path holds either the old or the new complete file.
+func writeGenerations(path, dir string, data []byte) error {
+	if err := securefile.WriteWith(path, data, func() error { return keepGenerations(path, dir) }); err != nil {
 		return fmt.Errorf("write vault: %w", err)
 	}
 	removeStaleTemps(path)
 	return nil
 }
 
-// keepGenerations shifts path.N-1 to path.N ... and links the current file
-// as path.1, without ever touching path itself.
-func keepGenerations(path string) error {
+// keepGenerations shifts vault.N-1 to vault.N ... and links the current
+// file as vault.1, without ever touching path itself.
+func keepGenerations(path, dir string) error {
 	if _, err := os.Stat(path); err != nil {
 		return nil // first write: nothing to keep
 	}
 	for i := Generations - 1; i >= 1; i-- {
-		from := fmt.Sprintf("%s.%d", path, i)
+		from := generationPath(dir, i)
 		if _, err := os.Stat(from); err == nil {
-			if err := os.Rename(from, fmt.Sprintf("%s.%d", path, i+1)); err != nil {
+			if err := os.Rename(from, generationPath(dir, i+1)); err != nil {
 				return fmt.Errorf("keep earlier vault: %w", err)
 			}
 		}
 	}
-	first := path + ".1"
+	first := generationPath(dir, 1)
 	os.Remove(first)
 	if err := os.Link(path, first); err == nil {
 		return nil

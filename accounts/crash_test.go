@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"twofold/internal/testenv"
 )
 
 // TestMain lets the test binary double as the crash test's writer.
@@ -17,7 +19,10 @@ func TestMain(m *testing.M) {
 		crashWriter(path)
 		return
 	}
-	os.Exit(m.Run())
+	cleanup := testenv.IsolateState()
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
 
 // crashWriter adds one account after another, saving after each, until

@@ -26,9 +26,9 @@ type fuzzKey struct {
 func (f fuzzKey) SlotType() string              { return f.typ }
 func (f fuzzKey) Unlock(Stanza) ([]byte, error) { return append([]byte{}, f.key...), nil }
 
-// container assembles a vault file around a header and a body the
+// container assembles a vault file around a header and a Contents the
 // fuzzer chose: the header's checksum and key check are computed here,
-// and a 32-byte key seals the body, so mutations get past the integrity
+// and a 32-byte key seals the Contents, so mutations get past the integrity
 // checks that would otherwise stop every one of them (why byte-level
 // fuzzing of whole files never reached a slot's key of the wrong size).
 func container(hdrJSON, key, plain []byte) []byte {
@@ -74,7 +74,7 @@ func cheapSlots(hdrJSON []byte) bool {
 func FuzzDecode(f *testing.F) {
 	accts := testAccounts(3)
 	accts[0].RecoveryCodes = []RecoveryCode{{Code: "RC-123"}}
-	plain, _ := json.Marshal(body{Accounts: accts, KeyAccounts: []*KeyAccount{{KeyID: KeyID{Serial: 1}, Credential: "a:b"}}, Keys: []*KnownKey{{KeyID: KeyID{Serial: 1}, Name: "k"}}})
+	plain, _ := json.Marshal(Contents{Accounts: accts, KeyAccounts: []*KeyAccount{{KeyID: KeyID{Serial: 1}, Credential: "a:b"}}, Keys: []*KnownKey{{KeyID: KeyID{Serial: 1}, Name: "k"}}})
 	key := bytes.Repeat([]byte{4}, 32)
 	pwSlot, _ := (&PasswordSlot{Password: []byte(hostile.Password), Params: cheap}).Lock(key)
 	for _, slots := range [][]Stanza{

@@ -19,6 +19,7 @@ type KeyAccount struct {
 	Pinned     bool      `json:"pinned,omitempty"`
 	Note       string    `json:"note,omitempty"`
 	Updated    time.Time `json:"updated"`
+	Changes
 }
 
 // KnownKey is what the vault remembers about a hardware key: the name
@@ -29,6 +30,7 @@ type KnownKey struct {
 	KeyID
 	Name      string `json:"name,omitempty"`
 	AccessKey []byte `json:"accessKey,omitempty"`
+	Changes
 }
 
 // KeyID names one hardware key: by its serial number, or, for a key that

@@ -37,7 +37,19 @@ func (KeyringSlot) Lock(dataKey []byte) (Stanza, error) {
 	}); err != nil {
 		return Stanza{}, err
 	}
-	return Stanza{Type: SlotKeyring, Args: map[string]string{"service": KeyringService, "user": user}}, nil
+	args := map[string]string{"service": KeyringService, "user": user}
+	// Each computer keeps its own keyring slot: the item is in its keyring.
+	if d, err := ThisDevice(); err == nil {
+		args["device"], args["host"] = d.ID, d.Name
+	}
+	return Stanza{Type: SlotKeyring, Args: args}, nil
+}
+
+// foreign: a keyring slot of another computer (one written before slots
+// named their computer counts as this one's).
+func (v *Vault) foreign(s Stanza) bool {
+	d := s.Args["device"]
+	return s.Type == SlotKeyring && d != "" && d != v.clock.device
 }
 
 func (KeyringSlot) Unlock(s Stanza) ([]byte, error) {

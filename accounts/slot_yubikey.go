@@ -226,7 +226,7 @@ func (v *Vault) RemoveYubiKey(serial uint32) error {
 		return ErrLastSlot
 	}
 	if slices.ContainsFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == SlotPassword }) {
-		v.hdr.Slots = slices.DeleteFunc(v.hdr.Slots, ours)
+		v.dropSlots(ours)
 		return nil
 	}
 	return v.rekeyDropping("", nil, ours)

@@ -32,7 +32,9 @@ import (
 //	24-byte nonce | XChaCha20-Poly1305(body JSON), AAD = all before the nonce
 const (
 	magic         = "TWOFOLDV"
-	FormatVersion = 1
+	FormatVersion = 2
+	// oldestVersion is the oldest format read; Save writes FormatVersion.
+	oldestVersion = 1
 	prefixLen     = len(magic) + 2 + 4
 	maxHeaderLen  = 1 << 20
 	// maxSlots bounds the slots a header may hold (each may cost a key
@@ -42,11 +44,12 @@ const (
 	maxPasswordSlots = 2
 	maxVaultSize     = 256 << 20
 	keyCheckLabel    = "twofold vault key check"
-	// Generations is how many earlier copies are kept beside the vault.
+	// Generations is how many earlier copies are kept (in the vault's
+	// local state folder, StateDir).
 	Generations = 3
 )
 
-// DefaultLockWait is how long Open waits for another process's lock.
+// DefaultLockWait is how long Save waits for another process's write.
 var DefaultLockWait = 3 * time.Second
 
 var (
@@ -56,8 +59,14 @@ var (
 	ErrNotVault = errors.New("not a Twofold vault")
 	// ErrNewerVersion: written by a newer Twofold.
 	ErrNewerVersion = errors.New("vault written by a newer Twofold")
-	// ErrInUse: another process holds the vault's lock.
+	// ErrInUse: another process held the vault's lock for longer than a
+	// write takes.
 	ErrInUse = errors.New("the vault is in use by another Twofold process")
+	// ErrKeyChanged: the vault on disk was given a new key elsewhere
+	// (a password change on another computer); it must be unlocked again.
+	ErrKeyChanged = errors.New("the vault was given a new key on another computer or by another Twofold; open it again to save")
+	// ErrOtherVault: another vault now sits at the open vault's path.
+	ErrOtherVault = errors.New("another vault has replaced this one on disk")
 	// ErrNoVault: there is no vault file yet.
 	ErrNoVault = errors.New("no vault yet")
 	// ErrNoSlot: none of the given unlockers matches a slot of the vault.
@@ -83,13 +92,15 @@ type header struct {
 	ID       string   `json:"id"`
 	KeyCheck []byte   `json:"keyCheck"`
 	Slots    []Stanza `json:"slots"`
+	// Removed slots, so that a copy which still has one does not bring it
+	// back in a merge (format 2).
+	Removed []RemovedSlot `json:"removedSlots,omitempty"`
 }
 
-// body is the encrypted JSON.
-type body struct {
-	Accounts    []*Account    `json:"accounts"`
-	KeyAccounts []*KeyAccount `json:"keyAccounts,omitempty"`
-	Keys        []*KnownKey   `json:"keys,omitempty"`
+// RemovedSlot is a slot taken out of the header: its SlotID and when.
+type RemovedSlot struct {
+	ID    string `json:"id"`
+	Stamp Stamp  `json:"stamp"`
 }
 
 // Vault is an open, decrypted vault. It is not safe for concurrent use.
@@ -100,10 +111,19 @@ type Vault struct {
 	KeyAccounts []*KeyAccount
 	Keys        []*KnownKey
 
-	path string
-	hdr  header
-	key  []byte
-	lock *flock.Flock // nil for a read-only snapshot
+	path     string
+	hdr      header
+	key      []byte
+	version  int  // the format the file had when read
+	writable bool // false for a read-only snapshot (Read)
+	// What Save merges and stamps with (sync.go).
+	deleted  Deleted
+	manual   ManualOrder
+	devices  map[string]string
+	base     map[string]baseRecord
+	oldKeys  [][]byte // data keys before a rekey here, to read the file on disk
+	clock    clock
+	lastSync SyncReport
 	// forget lists keyring slots of an earlier data key, deleted after
 	// the next Save; forgetErr is why that failed, if it did.
 	forget    []Stanza
@@ -174,69 +194,71 @@ func Create(path string, l Locker) (*Vault, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create vault folder: %w", err)
 	}
-	lk, err := lockFile(path)
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("%s already exists", path)
+	}
+	c, err := thisClock()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(path); err == nil {
-		lk.Unlock()
-		return nil, fmt.Errorf("%s already exists", path)
-	}
-	v := &Vault{path: path, lock: lk, key: make([]byte, chacha20poly1305.KeySize)}
+	v := &Vault{path: path, writable: true, clock: c, version: FormatVersion, key: make([]byte, chacha20poly1305.KeySize)}
 	var id [16]byte
 	if _, err := rand.Read(v.key); err != nil {
-		lk.Unlock()
 		return nil, err
 	}
 	if _, err := rand.Read(id[:]); err != nil {
-		lk.Unlock()
 		return nil, err
 	}
 	v.hdr.ID = hex.EncodeToString(id[:])
 	v.hdr.KeyCheck = keyCheck(v.key)
 	st, err := l.Lock(v.key)
 	if err != nil {
-		lk.Unlock()
 		return nil, err
 	}
 	v.hdr.Slots = []Stanza{st}
 	if err := v.Save(); err != nil {
-		lk.Unlock()
 		return nil, err
 	}
 	return v, nil
 }
 
-// Open reads and decrypts the vault for changing it: it holds the vault's
-// lock (waiting up to DefaultLockWait) until Close.
+// Open reads and decrypts the vault for changing it. It holds no lock:
+// Save takes one only while it writes, merging what it finds on disk.
 func Open(path string, unlockers ...Unlocker) (*Vault, error) {
-	lk, err := lockFile(path)
+	c, err := thisClock()
 	if err != nil {
 		return nil, err
 	}
 	v, err := read(path, unlockers)
 	if err != nil {
-		lk.Unlock()
 		return nil, err
 	}
-	v.lock = lk
+	v.writable, v.clock = true, c
 	return v, nil
 }
 
-// Read is Open for reading only: no lock is taken and Save fails.
+// thisClock stamps changes as this computer.
+func thisClock() (clock, error) {
+	d, err := ThisDevice()
+	if err != nil {
+		return clock{}, err
+	}
+	return clock{device: d.ID, name: d.Name, now: time.Now}, nil
+}
+
+// Read is Open for reading only: Save fails.
 func Read(path string, unlockers ...Unlocker) (*Vault, error) {
 	return read(path, unlockers)
 }
 
-// Close releases the lock. The vault must not be used afterwards.
+// Close forgets the key. The vault must not be used afterwards.
 func (v *Vault) Close() error {
 	clear(v.key)
-	if v.lock == nil {
-		return nil
+	for _, k := range v.oldKeys {
+		clear(k)
 	}
-	err := v.lock.Unlock()
-	v.lock = nil
-	return err
+	v.oldKeys, v.writable = nil, false
+	return nil
 }
 
 // Path is where the vault lives.
@@ -258,7 +280,7 @@ func (v *Vault) AddSlot(slotType string, l Locker) error {
 	if slotType == SlotYubiKey {
 		return v.addYubiKey(l)
 	}
-	if slices.ContainsFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == slotType }) {
+	if slices.ContainsFunc(v.hdr.Slots, func(s Stanza) bool { return s.Type == slotType && !v.foreign(s) }) {
 		return v.rekey(slotType, l)
 	}
 	st, err := lockAs(slotType, l, v.key)
@@ -283,13 +305,12 @@ func (v *Vault) RemoveSlot(slotType string) error {
 		return ErrLastSlot
 	}
 	if slotType == SlotKeyring {
-		v.hdr.Slots = slices.DeleteFunc(v.hdr.Slots, func(s Stanza) bool {
-			if s.Type == SlotKeyring {
-				v.forget = append(v.forget, s)
-				return true
-			}
-			return false
-		})
+		// Only this computer's: another's keyring is its own business.
+		gone := v.dropSlots(func(s Stanza) bool { return s.Type == SlotKeyring && !v.foreign(s) })
+		if len(gone) == 0 {
+			return fmt.Errorf("the vault has no %s slot on this computer", slotType)
+		}
+		v.forget = append(v.forget, gone...)
 		return nil
 	}
 	return v.rekey(slotType, nil)
@@ -327,6 +348,10 @@ func (v *Vault) rekeyDropping(slotType string, l Locker, dropped func(Stanza) bo
 				old = append(old, s)
 			}
 			continue
+		case s.Type == SlotKeyring && v.foreign(s):
+			// Another computer's keyring cannot be written from here: it
+			// opens the vault once with a password and keeps the new key.
+			continue
 		case s.Type == SlotKeyring:
 			relock = KeyringSlot{}
 			old = append(old, s)
@@ -361,8 +386,9 @@ func (v *Vault) rekeyDropping(slotType string, l Locker, dropped func(Stanza) bo
 		made = append(made, st)
 		slots = append(slots, st)
 	}
-	clear(v.key)
-	v.key, v.hdr.Slots, v.hdr.KeyCheck = key, slots, keyCheck(key)
+	// The old key still reads the file on disk for the next Save's merge.
+	v.oldKeys = append(v.oldKeys, v.key)
+	v.key, v.hdr.Slots, v.hdr.KeyCheck, v.hdr.Removed = key, slots, keyCheck(key), nil
 	v.forget = append(v.forget, old...)
 	return nil
 }
@@ -387,12 +413,16 @@ func (v *Vault) Forgotten() error { return v.forgetErr }
 // (after a password change they still open with the old password) and
 // returns how many there were.
 func (v *Vault) ForgetGenerations() (int, error) {
-	if v.lock == nil {
+	if !v.writable {
 		return 0, errors.New("the vault was opened read-only")
+	}
+	dir, err := vaultStateDir(v.hdr.ID)
+	if err != nil {
+		return 0, err
 	}
 	n := 0
 	for i := 1; i <= Generations; i++ {
-		err := os.Remove(fmt.Sprintf("%s.%d", v.path, i))
+		err := os.Remove(generationPath(dir, i))
 		switch {
 		case err == nil:
 			n++
@@ -400,19 +430,34 @@ func (v *Vault) ForgetGenerations() (int, error) {
 			return n, fmt.Errorf("delete an earlier copy: %w", err)
 		}
 	}
-	securefile.SyncDir(filepath.Dir(v.path))
+	securefile.SyncDir(dir)
 	return n, nil
 }
 
-// KeptGenerations counts the earlier copies kept beside the vault.
+// KeptGenerations counts the earlier copies kept of the vault.
 func (v *Vault) KeptGenerations() int {
-	n := 0
+	return len(generations(v.hdr.ID))
+}
+
+// generations lists the kept copies of the vault with this ID, newest
+// first.
+func generations(id string) []string {
+	dir, err := vaultStateDir(id)
+	if err != nil {
+		return nil
+	}
+	var out []string
 	for i := 1; i <= Generations; i++ {
-		if _, err := os.Stat(fmt.Sprintf("%s.%d", v.path, i)); err == nil {
-			n++
+		if p := generationPath(dir, i); fileExists(p) {
+			out = append(out, p)
 		}
 	}
-	return n
+	return out
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // Same is the vault's account that a duplicates (Account.SameAs), or nil.
@@ -478,13 +523,30 @@ func (v *Vault) Remove(id string) (*Account, error) {
 	return nil, fmt.Errorf("no account has the ID %q", id)
 }
 
-// Save encrypts and writes the vault atomically, keeping the previous
-// Generations copies as PATH.1 (newest) to PATH.N.
+// Save writes the vault: it stamps what changed since the last read or
+// write, then, holding the vault's lock for the write only, merges the
+// file on disk into it and replaces the file atomically, keeping the
+// previous Generations copies in the vault's local state folder. The
+// vault in memory is then the merged one.
 func (v *Vault) Save() error {
-	if v.lock == nil {
+	if !v.writable {
 		return errors.New("the vault was opened read-only")
 	}
-	plain, err := json.Marshal(body{Accounts: v.Accounts, KeyAccounts: v.KeyAccounts, Keys: v.Keys})
+	v.stamp()
+	dir, err := vaultStateDir(v.hdr.ID)
+	if err != nil {
+		return err
+	}
+	lk, err := lockFile(filepath.Join(dir, "lock"))
+	if err != nil {
+		return err
+	}
+	defer lk.Unlock()
+	if _, err := v.mergeDisk(); err != nil {
+		return err
+	}
+	v.expire(time.Now())
+	plain, err := json.Marshal(v.contents())
 	if err != nil {
 		return fmt.Errorf("encode vault: %w", err)
 	}
@@ -493,9 +555,15 @@ func (v *Vault) Save() error {
 	if err != nil {
 		return err
 	}
-	if err := writeGenerations(v.path, data); err != nil {
+	if err := writeGenerations(v.path, dir, data); err != nil {
 		return err
 	}
+	v.rebase()
+	v.version = FormatVersion
+	for _, k := range v.oldKeys {
+		clear(k)
+	}
+	v.oldKeys = nil
 	// Keyring items of an earlier key: nothing written from now on uses them.
 	var errs []error
 	for _, st := range v.forget {
@@ -549,7 +617,7 @@ func parseHeader(data []byte) (header, int, error) {
 	if len(data) < prefixLen {
 		return h, 0, ErrDamaged
 	}
-	if ver := binary.BigEndian.Uint16(data[len(magic):]); ver != FormatVersion {
+	if ver := binary.BigEndian.Uint16(data[len(magic):]); ver < oldestVersion || ver > FormatVersion {
 		if ver > FormatVersion {
 			return h, 0, &VersionError{Version: int(ver)}
 		}
@@ -601,30 +669,50 @@ func read(path string, unlockers []Unlocker) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Vault{Accounts: b.Accounts, KeyAccounts: b.KeyAccounts, Keys: b.Keys, path: path, hdr: h, key: key}, nil
+	v := &Vault{path: path, hdr: h, key: key, version: int(binary.BigEndian.Uint16(data[len(magic):]))}
+	if len(b.Manual.Keys) == 0 && b.Manual.Stamp.IsZero() {
+		// Format 1: the order of the file is the manual order.
+		b.Manual.Keys = (&Vault{Accounts: b.Accounts, KeyAccounts: b.KeyAccounts}).orderKeys()
+	}
+	b.arrange()
+	v.setContents(&b)
+	return v, nil
 }
 
-func decode(data []byte, unlockers []Unlocker) (header, body, []byte, error) {
-	var b body
+func decode(data []byte, unlockers []Unlocker) (header, Contents, []byte, error) {
 	h, off, err := parseHeader(data)
 	if err != nil {
-		return h, b, nil, err
+		return h, Contents{}, nil, err
 	}
 	key, err := unlock(h, unlockers)
 	if err != nil {
+		return h, Contents{}, nil, err
+	}
+	b, err := openBody(data, off, key)
+	if err != nil {
 		return h, b, nil, err
 	}
-	aead, _ := chacha20poly1305.NewX(key)
+	return h, b, key, nil
+}
+
+// openBody decrypts and decodes the body of a vault file whose nonce is
+// at off.
+func openBody(data []byte, off int, key []byte) (Contents, error) {
+	var b Contents
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return b, ErrDamaged
+	}
 	nonce := data[off : off+chacha20poly1305.NonceSizeX]
 	plain, err := aead.Open(nil, nonce, data[off+chacha20poly1305.NonceSizeX:], data[:off])
 	if err != nil {
-		return h, b, nil, ErrDamaged
+		return b, ErrDamaged
 	}
 	defer clear(plain)
 	if err := json.Unmarshal(plain, &b); err != nil {
-		return h, b, nil, fmt.Errorf("%w (its contents do not decode)", ErrDamaged)
+		return b, fmt.Errorf("%w (its contents do not decode)", ErrDamaged)
 	}
-	return h, b, key, nil
+	return b, nil
 }
 
 // Decode reads accounts from the bytes of a vault file: a backup is the
@@ -661,7 +749,7 @@ func Encode(accts []*Account, lockers ...Locker) ([]byte, error) {
 	if len(h.Slots) == 0 {
 		return nil, errors.New("a container needs at least one slot")
 	}
-	plain, err := json.Marshal(body{Accounts: accts})
+	plain, err := json.Marshal(Contents{Accounts: accts})
 	if err != nil {
 		return nil, fmt.Errorf("encode accounts: %w", err)
 	}
@@ -709,12 +797,9 @@ func unlock(h header, unlockers []Unlocker) ([]byte, error) {
 	return nil, errors.Join(errs...)
 }
 
-// lockFile takes the OS lock beside path, waiting up to DefaultLockWait.
+// lockFile takes the OS lock at path, waiting up to DefaultLockWait.
 func lockFile(path string) (*flock.Flock, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create vault folder: %w", err)
-	}
-	lk := flock.New(path+".lock", flock.SetPermissions(0o600))
+	lk := flock.New(path, flock.SetPermissions(0o600))
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultLockWait)
 	defer cancel()
 	ok, err := lk.TryLockContext(ctx, 50*time.Millisecond)
@@ -757,7 +842,7 @@ func Inspect(path string) (*Info, error) {
 		var h header
 		h, _, err = parseHeader(data)
 		if err == nil {
-			info.Version, info.ID = FormatVersion, h.ID
+			info.Version, info.ID = int(binary.BigEndian.Uint16(data[len(magic):])), h.ID
 			for _, s := range h.Slots {
 				info.Slots = append(info.Slots, s.Type)
 				if ref, _, err := ParseYubiKeySlot(s); err == nil {
@@ -767,8 +852,10 @@ func Inspect(path string) (*Info, error) {
 		}
 	}
 	info.Err = err
-	for i := 1; i <= Generations; i++ {
-		p := fmt.Sprintf("%s.%d", path, i)
+	if info.ID == "" {
+		return info, nil
+	}
+	for _, p := range generations(info.ID) {
 		st, err := os.Stat(p)
 		if err != nil {
 			continue

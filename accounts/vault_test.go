@@ -167,9 +167,15 @@ func TestVaultGenerations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Saves: newVault's Create and Save, then 5 more. path.1 is the one before last.
+	// Saves: newVault's Create and Save, then 5 more. vault.1 is the one
+	// before last. They are kept in the local state folder, not beside the
+	// vault (which may be a synced folder).
+	gens := generations(v.ID())
+	if len(gens) != Generations {
+		t.Fatalf("kept %q, want %d generations", gens, Generations)
+	}
 	for gen, note := range map[int]string{1: "save 3", 2: "save 2", 3: "save 1"} {
-		g, err := Read(fmt.Sprintf("%s.%d", path, gen), pw("correct horse"))
+		g, err := Read(gens[gen-1], pw("correct horse"))
 		if err != nil {
 			t.Fatalf("generation %d: %v", gen, err)
 		}
@@ -177,8 +183,8 @@ func TestVaultGenerations(t *testing.T) {
 			t.Errorf("generation %d holds %q, want %q", gen, g.Accounts[0].Note, note)
 		}
 	}
-	if _, err := os.Stat(path + ".4"); err == nil {
-		t.Error("a fourth generation was kept")
+	if left, _ := filepath.Glob(path + ".*"); len(left) > 0 {
+		t.Errorf("files beside the vault: %q", left)
 	}
 	info, err := Inspect(path)
 	if err != nil || info.Err != nil || len(info.Generations) != 3 || info.Slots[0] != SlotPassword {
@@ -190,24 +196,37 @@ func TestVaultGenerations(t *testing.T) {
 	}
 }
 
+// TestVaultLock: the lock is held only while a Save writes. Opening never
+// waits; a Save waits for another writer, and gives up with ErrInUse.
 func TestVaultLock(t *testing.T) {
 	path, v := newVault(t, 1)
 	defer v.Close()
+	w, err := Open(path, pw("correct horse"))
+	if err != nil {
+		t.Fatalf("a second Open while the first is open: %v", err)
+	}
+	defer w.Close()
+	dir, err := vaultStateDir(v.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := lockFile(filepath.Join(dir, "lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	old := DefaultLockWait
 	DefaultLockWait = 100 * time.Millisecond
 	defer func() { DefaultLockWait = old }()
-	if _, err := Open(path, pw("correct horse")); !errors.Is(err, ErrInUse) {
-		t.Fatalf("second Open = %v, want ErrInUse", err)
+	if err := w.Save(); !errors.Is(err, ErrInUse) {
+		t.Fatalf("Save while another writes = %v, want ErrInUse", err)
 	}
 	if r, err := Read(path, pw("correct horse")); err != nil || r.Save() == nil {
 		t.Errorf("Read while locked: %v; a read-only vault must refuse Save", err)
 	}
-	v.Close()
-	w, err := Open(path, pw("correct horse"))
-	if err != nil {
-		t.Fatalf("Open after Close: %v", err)
+	held.Unlock()
+	if err := w.Save(); err != nil {
+		t.Fatalf("Save after the other write: %v", err)
 	}
-	w.Close()
 }
 
 func TestVaultSlots(t *testing.T) {
@@ -279,9 +298,9 @@ func BenchmarkArgon2Unlock(b *testing.B) {
 // BenchmarkDecodeJSON1000 is the baseline for BenchmarkOpen1000: decoding
 // the same accounts from plain JSON, no file and no crypto.
 func BenchmarkDecodeJSON1000(b *testing.B) {
-	plain, _ := json.Marshal(body{Accounts: testAccounts(1000)})
+	plain, _ := json.Marshal(Contents{Accounts: testAccounts(1000)})
 	for b.Loop() {
-		var out body
+		var out Contents
 		if err := json.Unmarshal(plain, &out); err != nil {
 			b.Fatal(err)
 		}
@@ -317,11 +336,21 @@ func TestVaultPathResolved(t *testing.T) {
 	if other != real {
 		t.Errorf("VaultPath of another spelling = %q", other)
 	}
-	old := DefaultLockWait
-	DefaultLockWait = 100 * time.Millisecond
-	defer func() { DefaultLockWait = old }()
-	if _, err := Open(other, pw("correct horse")); !errors.Is(err, ErrInUse) {
-		t.Errorf("a second open through another path: %v, want ErrInUse", err)
+	// Opened through the other spelling too, both writes merge.
+	w, err := Open(other, pw("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Add(testAccounts(1)[0])
+	w.Add(testAccounts(2)[1])
+	for _, x := range []*Vault{v, w} {
+		if err := x.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(w.Accounts) != 2 {
+		t.Errorf("after both saves: %d accounts, want 2", len(w.Accounts))
 	}
 	v.Close()
+	w.Close()
 }

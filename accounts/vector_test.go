@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -17,11 +18,12 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 )
 
-// The format test vector of docs/vault-format.md: testdata/vector-v1.twofold
-// and the intermediate values in testdata/vector-v1.json. The test reads
-// the file the way an independent reader would (not through Open), so a
-// change to the format breaks it. TWOFOLD_UPDATE_VECTORS=1 writes a new
-// vector (only ever for a new format version).
+// The format test vectors of docs/vault-format.md: testdata/vector-vN.twofold
+// and the intermediate values in testdata/vector-vN.json, one for each
+// format this Twofold reads. The test reads the file the way an
+// independent reader would (not through Open), so a change to the format
+// breaks it. TWOFOLD_UPDATE_VECTORS=1 writes a new vector for the current
+// format (only ever for a new format version).
 type vector struct {
 	Password string `json:"password"`
 	KEK      string `json:"kek_hex"`
@@ -30,8 +32,15 @@ type vector struct {
 }
 
 func TestFormatVector(t *testing.T) {
-	file, meta := "testdata/vector-v1.twofold", "testdata/vector-v1.json"
-	if os.Getenv("TWOFOLD_UPDATE_VECTORS") == "1" {
+	for version := oldestVersion; version <= FormatVersion; version++ {
+		t.Run(strconv.Itoa(version), func(t *testing.T) { checkVector(t, version) })
+	}
+}
+
+func checkVector(t *testing.T, version int) {
+	file := fmt.Sprintf("testdata/vector-v%d.twofold", version)
+	meta := fmt.Sprintf("testdata/vector-v%d.json", version)
+	if os.Getenv("TWOFOLD_UPDATE_VECTORS") == "1" && version == FormatVersion {
 		writeVector(t, file, meta)
 	}
 	data, err := os.ReadFile(file)
@@ -48,7 +57,7 @@ func TestFormatVector(t *testing.T) {
 	}
 
 	// Prefix.
-	if string(data[:8]) != "TWOFOLDV" || binary.BigEndian.Uint16(data[8:]) != 1 {
+	if string(data[:8]) != "TWOFOLDV" || binary.BigEndian.Uint16(data[8:]) != uint16(version) {
 		t.Fatal("bad magic or version")
 	}
 	n := int(binary.BigEndian.Uint32(data[10:]))
@@ -106,6 +115,9 @@ func TestFormatVector(t *testing.T) {
 	if err != nil || len(v.Accounts) != 2 || v.Accounts[1].Kind != HOTP {
 		t.Fatalf("Read: %v %+v", err, v)
 	}
+	if version == 2 && (len(v.deleted.Accounts) != 1 || v.Accounts[0].Name != "alice@example.org") {
+		t.Fatalf("Read: the deletion or the rename is lost: %+v %+v", v.Accounts[0], v.deleted)
+	}
 }
 
 func mustAEAD(key []byte) interface {
@@ -123,20 +135,29 @@ func writeVector(t *testing.T, file, meta string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	when := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	for _, line := range []string{
+	when := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	v.clock = clock{device: "0123456789abcdef", name: "vector-pc", now: func() time.Time { return when }}
+	for i, line := range []string{
 		"otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
 		"otpauth://hotp/Counter%20Co:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7&digits=8&algorithm=SHA256",
+		"otpauth://totp/Gone:carol?secret=MFRGGZDFMZTWQ2LK",
 	} {
 		a, _ := ParseURI(line)
-		a.Created, a.Updated = when, when
 		v.Add(a)
+		a.ID = fmt.Sprintf("%016x", i+1)
 		a.Created, a.Updated = when, when
 	}
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
 	}
-	body, _ := json.Marshal(body{Accounts: v.Accounts})
+	// A rename and a deletion, a minute later: stamps and a deleted record.
+	when = when.Add(time.Minute)
+	v.Accounts[0].Name = "alice@example.org"
+	v.Remove(v.Accounts[2].ID)
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(v.contents())
 	data, _ := os.ReadFile(path)
 	h, _, _ := parseHeader(data)
 	salt, _ := base64.StdEncoding.DecodeString(h.Slots[0].Args["salt"])

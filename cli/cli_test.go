@@ -53,6 +53,7 @@ func params(dir, profile string) testscript.Params {
 			for _, k := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"} {
 				e.Setenv(k, os.Getenv(k))
 			}
+			e.Setenv("TWOFOLD_STATE", e.WorkDir+"/.state")
 			e.Setenv("KEY", "YubiKey 1234567")
 			if profile == "strict" { // no serial: named by its reader
 				e.Setenv("KEY", "Virtual PCD 00 01")

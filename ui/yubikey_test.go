@@ -21,6 +21,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	cleanup := testenv.IsolateState()
 	// The main list watches for keys. Outside TestYubiKey it must select
 	// nothing on the readers that other packages' tests use at the time.
 	os.Setenv("TWOFOLD_YUBIKEY", "no reader in tests")
@@ -31,7 +32,9 @@ func TestMain(m *testing.M) {
 		queued.fs = append(queued.fs, f)
 		queued.Unlock()
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
 
 var queued struct {

@@ -91,3 +91,19 @@ func OwnConn(t testing.TB) *dbus.Conn {
 	t.Cleanup(func() { conn.Close() })
 	return conn
 }
+
+// IsolateState points Twofold's local state (TWOFOLD_STATE: vault locks,
+// kept generations, this computer's identity) at a new temporary folder
+// for the rest of the test binary, unless the caller chose one. Call it
+// from TestMain; the returned function removes the folder.
+func IsolateState() (cleanup func()) {
+	if os.Getenv("TWOFOLD_STATE") != "" {
+		return func() {}
+	}
+	dir, err := os.MkdirTemp("", "twofold-state-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("TWOFOLD_STATE", dir)
+	return func() { os.RemoveAll(dir) }
+}

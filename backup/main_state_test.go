@@ -1,0 +1,17 @@
+package backup
+
+import (
+	"os"
+	"testing"
+
+	"twofold/internal/testenv"
+)
+
+// TestMain keeps the vaults' local state (locks, kept generations) of
+// this package's tests out of the user's own.
+func TestMain(m *testing.M) {
+	cleanup := testenv.IsolateState()
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
+}
