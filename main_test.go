@@ -84,7 +84,10 @@ func TestEndToEnd(t *testing.T) {
 	testenv.SecretService(t)
 	testenv.Tool(t, "oathtool")
 	dir := t.TempDir()
-	c := &cliRun{t: t, bin: buildBinary(t), env: append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "cfg", "vault.twofold"))}
+	// The local state (kept copies, lock, device) inside dir too: every
+	// file Twofold writes is searched for secrets below.
+	c := &cliRun{t: t, bin: buildBinary(t), env: append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "cfg", "vault.twofold"),
+		"TWOFOLD_STATE="+filepath.Join(dir, "state"))}
 	plain, err := os.ReadFile("accounts/testdata/plain.txt")
 	if err != nil {
 		t.Fatal(err)

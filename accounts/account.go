@@ -149,9 +149,10 @@ func (a *Account) SharesSecret(b *Account) bool {
 	return string(a.Secret) == string(b.Secret)
 }
 
-// newID returns a short random identifier, easy to type on the CLI.
+// newID is 8 random bytes, hex: IDs made on different computers meet in
+// a merge, where two accounts with one ID would become one.
 func newID() string {
-	var b [4]byte
+	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}

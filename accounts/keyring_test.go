@@ -153,10 +153,11 @@ func TestPasswordChangeRotates(t *testing.T) {
 	}
 	// The copy kept from before the change opens with the old password,
 	// never with the new one, until it is deleted.
-	if _, err := Read(path+".1", pw("old password")); err != nil {
+	kept := v.Generations()[0]
+	if _, err := Read(kept, pw("old password")); err != nil {
 		t.Errorf("the kept copy with the old password: %v", err)
 	}
-	if _, err := Read(path+".1", pw("new password")); err == nil {
+	if _, err := Read(kept, pw("new password")); err == nil {
 		t.Error("the new password opens the copy from before the change")
 	}
 	if n, err := v.ForgetGenerations(); err != nil || n != 2 {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -197,6 +199,9 @@ func (k kind[T]) mergeOne(a, b *T) *T {
 		}
 		return k.cloneOf(src)
 	}
+	if a == b || reflect.DeepEqual(a, b) {
+		return k.cloneOf(a) // the common case: a record nobody changed
+	}
 	ca, cb := k.changes(a), k.changes(b)
 	first := a
 	if cb.Changed().After(ca.Changed()) {
@@ -217,6 +222,9 @@ func (k kind[T]) mergeOne(a, b *T) *T {
 			co.Stamps[p.name] = s
 		}
 	}
+	if len(co.Stamps) == 0 {
+		co.Stamps = nil
+	}
 	co.Deleted = laterDeletion(ca.Deleted, cb.Deleted)
 	k.join(out, a, b)
 	return out
@@ -230,10 +238,7 @@ func (k kind[T]) cloneOf(src *T) *T {
 	}
 	c := k.changes(out)
 	sc := k.changes(src)
-	c.Stamps = make(map[string]Stamp, len(sc.Stamps))
-	for n, s := range sc.Stamps {
-		c.Stamps[n] = s
-	}
+	c.Stamps = maps.Clone(sc.Stamps)
 	if sc.Deleted != nil {
 		d := *sc.Deleted
 		c.Deleted = &d

@@ -23,7 +23,15 @@ func newReplica(id string, now func() time.Time) *replica {
 // snapshot is a deep copy of the replica's contents after stamping.
 func (r *replica) snapshot(t *testing.T) *Contents {
 	r.v.stamp()
+	r.v.rebase()
 	return roundTrip(t, r.v.contents())
+}
+
+// merge merges c in, as Save does with the file on disk.
+func (r *replica) merge(c *Contents) {
+	r.v.stamp()
+	r.v.mergeIn(c)
+	r.v.rebase()
 }
 
 func roundTrip(t *testing.T, c *Contents) *Contents {
@@ -133,9 +141,8 @@ func (h *history) step() {
 			return
 		}
 		theirs := other.snapshot(h.t)
-		r.v.stamp()
-		r.v.mergeIn(theirs)
-		other.v.mergeIn(r.snapshot(h.t))
+		r.merge(theirs)
+		other.merge(r.snapshot(h.t))
 	}
 }
 
@@ -194,8 +201,7 @@ func TestMergeLaws(t *testing.T) {
 		}
 		// Everyone merges everything: one state everywhere, in one order.
 		for _, r := range h.reps {
-			r.v.stamp()
-			r.v.mergeIn(roundTrip(t, all))
+			r.merge(roundTrip(t, all))
 		}
 		want := canon(t, h.reps[0].snapshot(t))
 		for i, r := range h.reps[1:] {
@@ -215,7 +221,7 @@ func TestMergeFields(t *testing.T) {
 	acct := &Account{ID: "x", Issuer: "Netim", Name: "alice", Kind: HOTP, Algorithm: SHA1, Digits: 6, Secret: []byte("12345678901234567890"),
 		RecoveryCodes: []RecoveryCode{{Code: "one"}, {Code: "two"}}}
 	a.v.Add(acct)
-	b.v.mergeIn(a.snapshot(t))
+	b.merge(a.snapshot(t))
 	at = at.Add(time.Second)
 
 	a.v.Accounts[0].Name = "alice@netim.fr" // a rename here...
@@ -240,7 +246,7 @@ func TestMergeFields(t *testing.T) {
 		t.Fatalf("a later edit did not bring the account back: %+v", m.Accounts)
 	}
 	c := newReplica("000000000000000c", now)
-	c.v.mergeIn(roundTrip(t, &Contents{Accounts: []*Account{acct}}))
+	c.merge(roundTrip(t, &Contents{Accounts: []*Account{acct}}))
 	if m := Merge(da, c.snapshot(t)); len(m.Accounts) != 0 || len(m.Deleted.Accounts) != 1 {
 		t.Fatalf("an older copy brought a deleted account back: %+v", m.Accounts)
 	}
@@ -251,9 +257,9 @@ func TestTombstonesExpire(t *testing.T) {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	r := newReplica("000000000000000a", func() time.Time { return at })
 	r.v.Add(&Account{ID: "x", Name: "n", Kind: TOTP, Algorithm: SHA1, Digits: 6, Period: 30, Secret: []byte("s")})
-	r.v.stamp()
+	r.snapshot(t)
 	r.v.Remove("x")
-	r.v.stamp()
+	r.snapshot(t)
 	r.v.expire(at.Add(TombstoneTTL - time.Hour))
 	if len(r.v.deleted.Accounts) != 1 {
 		t.Fatal("a deletion was forgotten before its time")

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"time"
 )
@@ -44,6 +46,7 @@ func (v *Vault) Reload() (int, error) {
 		return 0, errors.New("the vault was opened read-only")
 	}
 	v.stamp()
+	defer v.rebase()
 	return v.mergeDisk()
 }
 
@@ -55,9 +58,9 @@ func (v *Vault) contents() *Contents {
 	}
 }
 
-// setContents makes c the vault's state, as of now unchanged; records
-// already open keep their place in memory (the window holds them), taking
-// c's values.
+// setContents makes c the vault's state; records already open keep their
+// place in memory (the window holds them), taking c's values. Call rebase
+// after it.
 func (v *Vault) setContents(c *Contents) {
 	byKey := map[string]any{}
 	for _, b := range v.base {
@@ -76,7 +79,6 @@ func (v *Vault) setContents(c *Contents) {
 	v.KeyAccounts = reuse(keyAccountKind, c.KeyAccounts, byKey)
 	v.Keys = reuse(knownKeyKind, c.Keys, byKey)
 	v.deleted, v.manual, v.devices = c.Deleted, c.Manual, c.Devices
-	v.rebase()
 }
 
 func (b baseRecord) key() string {
@@ -105,8 +107,17 @@ func reuse[T any](k kind[T], recs []*T, byKey map[string]any) []*T {
 
 // stamp gives every part changed since the last read or write a new
 // stamp, deletes (with a stamp) the records gone since, and stamps the
-// manual order if the user changed it.
+// manual order if the user changed it. Call rebase after it (and after
+// any merge that follows).
 func (v *Vault) stamp() {
+	// Records are merged by ID: one appended without Add gets one here.
+	ids := make(map[string]bool, len(v.Accounts))
+	for _, a := range v.Accounts {
+		for a.ID == "" || ids[a.ID] {
+			a.ID = newID()
+		}
+		ids[a.ID] = true
+	}
 	seen := map[string]bool{}
 	n := stampAll(accountKind, v.Accounts, v.base, seen, v.clock) +
 		stampAll(keyAccountKind, v.KeyAccounts, v.base, seen, v.clock) +
@@ -141,7 +152,6 @@ func (v *Vault) stamp() {
 		}
 		v.devices[v.clock.device] = v.clock.name
 	}
-	v.rebase()
 }
 
 // stampOrder keeps the manual order naming every record: records it does
@@ -244,6 +254,12 @@ func (v *Vault) orderKeys() []string {
 // Twofold, another vault, or one under a key this Twofold does not hold
 // is an error, and nothing is merged.
 func (v *Vault) mergeDisk() (int, error) {
+	// Looked at before reading: if the file changes in between, the next
+	// look sees it changed.
+	st, err := os.Stat(v.path)
+	if err == nil && v.unchanged(st) {
+		return 0, nil // as this vault last read or wrote it
+	}
 	data, err := readFile(v.path)
 	if errors.Is(err, ErrNoVault) {
 		return 0, nil
@@ -251,6 +267,7 @@ func (v *Vault) mergeDisk() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	v.disk = st
 	defer clear(data)
 	h, off, err := parseHeader(data)
 	switch {
@@ -280,15 +297,22 @@ func (v *Vault) mergeDisk() (int, error) {
 	return v.mergeIn(&disk), nil
 }
 
-// mergeIn merges c into the vault and reports what it brought.
+// unchanged: st is the file this vault last read or wrote. Every write,
+// Twofold's or a sync tool's, replaces the file or changes its time.
+func (v *Vault) unchanged(st os.FileInfo) bool {
+	return v.disk != nil && os.SameFile(st, v.disk) && st.ModTime().Equal(v.disk.ModTime()) && st.Size() == v.disk.Size()
+}
+
+// mergeIn merges c into the vault and reports what it brought. Call
+// rebase after it.
 func (v *Vault) mergeIn(c *Contents) int {
-	before := map[string][sha256.Size]byte{}
+	before := map[string]any{}
 	mine := v.contents()
-	eachRecord(mine, func(key string, fp [sha256.Size]byte, _ Stamp) { before[key] = fp })
+	eachRecord(mine, func(key string, r any, _ Stamp) { before[key] = r })
 	merged := Merge(mine, c)
 	n, from := 0, map[string]bool{}
-	eachRecord(merged, func(key string, fp [sha256.Size]byte, s Stamp) {
-		if before[key] != fp {
+	eachRecord(merged, func(key string, r any, s Stamp) {
+		if !reflect.DeepEqual(before[key], r) {
 			n++
 			if s.By != v.clock.device {
 				from[s.By] = true
@@ -311,15 +335,15 @@ func (v *Vault) mergeIn(c *Contents) int {
 	return n
 }
 
-// eachRecord calls f with each record's key, a fingerprint of all of it,
-// and its latest stamp (its deletion's, if deleted).
-func eachRecord(c *Contents, f func(key string, fp [sha256.Size]byte, s Stamp)) {
+// eachRecord calls f with each record's key, the record, and its latest
+// stamp (its deletion's, if deleted).
+func eachRecord(c *Contents, f func(key string, r any, s Stamp)) {
 	visit := func(key string, r any, ch *Changes) {
 		s := ch.Changed()
 		if ch.Deleted != nil && ch.Deleted.After(s) {
 			s = *ch.Deleted
 		}
-		f(key, fingerprint(r), s)
+		f(key, r, s)
 	}
 	for _, list := range [][]*Account{c.Accounts, c.Deleted.Accounts} {
 		for _, a := range list {

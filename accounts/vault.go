@@ -124,6 +124,7 @@ type Vault struct {
 	oldKeys  [][]byte // data keys before a rekey here, to read the file on disk
 	clock    clock
 	lastSync SyncReport
+	disk     os.FileInfo // the file as last read or written here
 	// forget lists keyring slots of an earlier data key, deleted after
 	// the next Save; forgetErr is why that failed, if it did.
 	forget    []Stanza
@@ -439,6 +440,10 @@ func (v *Vault) KeptGenerations() int {
 	return len(generations(v.hdr.ID))
 }
 
+// Generations lists the paths of the earlier copies kept of the vault,
+// newest first.
+func (v *Vault) Generations() []string { return generations(v.hdr.ID) }
+
 // generations lists the kept copies of the vault with this ID, newest
 // first.
 func generations(id string) []string {
@@ -533,6 +538,7 @@ func (v *Vault) Save() error {
 		return errors.New("the vault was opened read-only")
 	}
 	v.stamp()
+	defer v.rebase()
 	dir, err := vaultStateDir(v.hdr.ID)
 	if err != nil {
 		return err
@@ -558,7 +564,7 @@ func (v *Vault) Save() error {
 	if err := writeGenerations(v.path, dir, data); err != nil {
 		return err
 	}
-	v.rebase()
+	v.disk, _ = os.Stat(v.path)
 	v.version = FormatVersion
 	for _, k := range v.oldKeys {
 		clear(k)
@@ -661,6 +667,7 @@ func readFile(path string) ([]byte, error) {
 }
 
 func read(path string, unlockers []Unlocker) (*Vault, error) {
+	st, _ := os.Stat(path)
 	data, err := readFile(path)
 	if err != nil {
 		return nil, err
@@ -669,13 +676,14 @@ func read(path string, unlockers []Unlocker) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	v := &Vault{path: path, hdr: h, key: key, version: int(binary.BigEndian.Uint16(data[len(magic):]))}
+	v := &Vault{path: path, hdr: h, key: key, version: int(binary.BigEndian.Uint16(data[len(magic):])), disk: st}
 	if len(b.Manual.Keys) == 0 && b.Manual.Stamp.IsZero() {
 		// Format 1: the order of the file is the manual order.
 		b.Manual.Keys = (&Vault{Accounts: b.Accounts, KeyAccounts: b.KeyAccounts}).orderKeys()
 	}
 	b.arrange()
 	v.setContents(&b)
+	v.rebase()
 	return v, nil
 }
 
@@ -802,7 +810,7 @@ func lockFile(path string) (*flock.Flock, error) {
 	lk := flock.New(path, flock.SetPermissions(0o600))
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultLockWait)
 	defer cancel()
-	ok, err := lk.TryLockContext(ctx, 50*time.Millisecond)
+	ok, err := lk.TryLockContext(ctx, 5*time.Millisecond) // a write takes milliseconds
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("lock vault: %w", err)
 	}

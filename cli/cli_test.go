@@ -90,6 +90,26 @@ func params(dir, profile string) testscript.Params {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// keptcopy N DEST copies the vault's Nth kept generation, from
+			// the local state folder, to DEST (or, negated, checks that
+			// there is none).
+			"keptcopy": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: keptcopy N DEST")
+				}
+				found, _ := filepath.Glob(filepath.Join(ts.Getenv("TWOFOLD_STATE"), "vaults", "*", "vault."+args[0]))
+				switch {
+				case neg && len(found) > 0:
+					ts.Fatalf("a kept copy is there: %s", found[0])
+				case neg:
+					return
+				case len(found) != 1:
+					ts.Fatalf("kept copies %d: %q", len(found), found)
+				}
+				data, err := os.ReadFile(found[0])
+				ts.Check(err)
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o600))
+			},
 			"flipbyte": func(ts *testscript.TestScript, neg bool, args []string) {
 				data := readArg(ts, args, 2)
 				off := atoi(ts, args[1])

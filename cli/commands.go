@@ -376,7 +376,11 @@ func runRemove(s *session, args []string) error {
 	if err := v.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(s.env.Stdout, i18n.Tf("Removed %s. The previous vault is kept as %s.1.", a.Label(), v.Path()))
+	if gens := v.Generations(); len(gens) > 0 {
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("Removed %s. The vault as it was before is kept as %s.", a.Label(), gens[0]))
+	} else {
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("Removed %s.", a.Label()))
+	}
 	return nil
 }
 

@@ -254,7 +254,7 @@ func explain(err error, path string) string {
 	case errors.Is(err, errNoPassword):
 		return err.Error()
 	case errors.Is(err, accounts.ErrDamaged):
-		return i18n.Tf("the vault at %s is damaged (it fails its integrity check); earlier copies are kept beside it: 'twofold vault info' lists them", path)
+		return i18n.Tf("the vault at %s is damaged (it fails its integrity check); earlier copies of it are kept: 'twofold vault info' lists them", path)
 	case errors.As(err, new(*accounts.VersionError)):
 		var ve *accounts.VersionError
 		errors.As(err, &ve)
@@ -262,7 +262,11 @@ func explain(err error, path string) string {
 	case errors.Is(err, accounts.ErrNotVault):
 		return i18n.Tf("%s is not a Twofold vault", path)
 	case errors.Is(err, accounts.ErrInUse):
-		return i18n.T("the vault is in use by another Twofold process (is the app open?); try again when it is closed")
+		return i18n.T("another Twofold kept writing the vault for too long; try again")
+	case errors.Is(err, accounts.ErrKeyChanged):
+		return i18n.T("the vault was given a new key (its password changed) since it was opened here; nothing was saved: open it again")
+	case errors.Is(err, accounts.ErrOtherVault):
+		return i18n.Tf("another vault has replaced the one at %s; nothing was saved", path)
 	case errors.Is(err, accounts.ErrNoVault):
 		return i18n.Tf("there is no vault at %s yet; add an account with 'twofold add' to create one", path)
 	case errors.Is(err, accounts.ErrKeyMissing):

@@ -206,7 +206,7 @@ func (s *session) afterRekey(v *accounts.Vault) {
 		fmt.Fprintln(s.env.Stderr, "twofold: "+i18n.Tf("an old keyring item could not be deleted (%v); the vault no longer uses it.", err))
 	}
 	if n := v.KeptGenerations(); n > 0 {
-		fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault has a new key. The earlier copies kept beside it (%d) still open the old way: 'twofold vault forget-copies' deletes them.", n))
+		fmt.Fprintln(s.env.Stdout, i18n.Tf("The vault has a new key. The earlier copies kept of it (%d) still open the old way: 'twofold vault forget-copies' deletes them.", n))
 	}
 }
 

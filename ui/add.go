@@ -470,6 +470,7 @@ func (g *gui) createVault(then func()) {
 	v, err := accounts.Create(g.path, accounts.KeyringSlot{})
 	if err == nil {
 		g.vault = v
+		g.main.watchVault()
 		then()
 		return
 	}
@@ -499,6 +500,7 @@ func (g *gui) createVault(then func()) {
 			return
 		}
 		g.vault = v
+		g.main.watchVault()
 		then()
 	}, g.win)
 	d.Resize(g.fit(460, 320))

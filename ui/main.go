@@ -36,6 +36,7 @@ type mainView struct {
 	broker   *hardware.Broker
 	keys     []*keySection
 	stopKeys func()
+	synced   time.Time // the vault's LastSync the list shows
 }
 
 func newMainView(g *gui) *mainView {
@@ -84,7 +85,37 @@ func newMainView(g *gui) *mainView {
 	m.refilter()
 	go m.list.tick(m.stopCh, func() bool { return g.hidden || minimized(g.win) })
 	m.watchKeys()
+	m.watchVault()
 	return m
+}
+
+// watchVault shows what another Twofold, the command line or a sync tool
+// writes to the vault file: the window holds no lock, so they may.
+func (m *mainView) watchVault() {
+	v := m.g.vault
+	if v == nil {
+		return // none yet: createVault calls this again
+	}
+	err := accounts.Watch(v.Path(), m.stopCh, func() { do(func() { m.reload(v) }) })
+	if err != nil {
+		m.showError(err)
+	}
+}
+
+// reload merges the vault file into the open vault and shows the result.
+func (m *mainView) reload(v *accounts.Vault) {
+	if m.g.vault != v {
+		return // locked or replaced meanwhile
+	}
+	if _, err := v.Reload(); err != nil {
+		m.showError(err)
+		return
+	}
+	// Save merges too: a write of ours may have brought others' changes.
+	if s := v.LastSync(); !s.At.Equal(m.synced) {
+		m.synced = s.At
+		m.refilter()
+	}
 }
 
 // setCompact shows one-line or two-line rows.

@@ -374,7 +374,7 @@ func (g *gui) setPassword(done func()) {
 // offerForgetCopies follows a password change: the vault has a new key,
 // but the earlier copies kept beside it still open with the old password.
 func (g *gui) offerForgetCopies(n int) {
-	msg := i18n.Nf("The password is changed and the vault has a new key. The %d earlier copies kept beside it (for going back after a mistake) still open with the old password.\n\nDelete them?", n, n)
+	msg := i18n.Nf("The password is changed and the vault has a new key. The %d earlier copies kept of it (for going back after a mistake) still open with the old password.\n\nDelete them?", n, n)
 	d := newConfirm(i18n.T("Earlier copies"), msg, func(ok bool) {
 		if !ok {
 			g.main.toast(i18n.T("Password changed. The earlier copies are kept."))

@@ -59,7 +59,7 @@ func TestPasswordChangeForgetsCopies(t *testing.T) {
 	if _, err := accounts.Read(g.vault.Path(), &accounts.PasswordSlot{Password: []byte("right")}); !errors.Is(err, accounts.ErrWrongPassword) {
 		t.Errorf("the old password on the current vault: %v", err)
 	}
-	if _, err := accounts.Read(g.vault.Path()+".1", &accounts.PasswordSlot{Password: []byte("right")}); err != nil {
+	if _, err := accounts.Read(g.vault.Generations()[0], &accounts.PasswordSlot{Password: []byte("right")}); err != nil {
 		t.Errorf("the kept copy with the old password: %v", err)
 	}
 	fyne.DoAndWait(func() { test.Tap(button(t, offer, "Delete")) })

@@ -124,8 +124,6 @@ func (g *gui) start() {
 		g.showMain(v)
 	case errors.Is(err, accounts.ErrNoVault):
 		g.showMain(nil) // created at the first add
-	case errors.Is(err, accounts.ErrInUse):
-		g.win.SetContent(message(i18n.T("Twofold is already running"), i18n.T("Another Twofold window has this vault open. Use that one, or close it first.")))
 	default:
 		g.win.SetContent(message(i18n.T("The vault cannot be opened"), sentence(err)))
 	}
@@ -253,7 +251,7 @@ func message(title, detail string) fyne.CanvasObject {
 func sentence(err error) string {
 	switch {
 	case errors.Is(err, accounts.ErrDamaged):
-		return i18n.T("The vault file is damaged. Earlier copies are kept beside it; 'twofold vault info' lists them.")
+		return i18n.T("The vault file is damaged. Earlier copies of it are kept; 'twofold vault info' lists them.")
 	case errors.Is(err, accounts.ErrKeyringUnavailable):
 		return i18n.T("The system keyring is not reachable, and the vault's key is kept there. Start or unlock the keyring and try again.")
 	case errors.Is(err, accounts.ErrKeyMissing):

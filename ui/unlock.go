@@ -171,8 +171,6 @@ func unlockError(err error) string {
 		return i18n.T("Wrong password. Try again.")
 	case errors.As(err, &wrong), errors.Is(err, hardware.ErrPINBlocked):
 		return sentence(wrongOrBlocked(err))
-	case errors.Is(err, accounts.ErrInUse):
-		return i18n.T("Another Twofold window has this vault open.")
 	}
 	return sentence(err)
 }

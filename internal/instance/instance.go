@@ -1,20 +1,32 @@
 // Package instance keeps one Twofold window per vault: the first one
-// listens on a local socket beside the vault, and a second start asks it
-// to come to the front instead of failing on the vault's lock.
+// listens on a local socket, and a second start asks it to come to the
+// front instead of opening a second window on the same vault.
 package instance
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 )
 
 const request = "show\n"
 
-// SocketPath is where the instance for the vault at vaultPath listens.
-func SocketPath(vaultPath string) string { return vaultPath + ".sock" }
+// SocketPath is where the instance for the vault at vaultPath listens:
+// in the user's runtime folder (XDG_RUNTIME_DIR, else the user's temp
+// folder), never beside the vault, which may be in a synced folder.
+func SocketPath(vaultPath string) string {
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if !filepath.IsAbs(dir) {
+		dir = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(vaultPath))
+	return filepath.Join(dir, "twofold-"+hex.EncodeToString(sum[:8])+".sock")
+}
 
 // Signal asks a running instance listening at sock to show its window,
 // and reports whether one answered.
