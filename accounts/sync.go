@@ -46,8 +46,12 @@ func (v *Vault) Reload() (int, error) {
 		return 0, errors.New("the vault was opened read-only")
 	}
 	v.stamp()
-	defer v.rebase()
-	return v.mergeDisk()
+	n, err := v.mergeDisk()
+	v.rebase()
+	if err == nil && len(v.conflicts) > 0 {
+		err = v.Save() // writes what the copies brought, and moves them away
+	}
+	return n, err
 }
 
 // contents is the vault's state as Merge takes it.
@@ -258,7 +262,7 @@ func (v *Vault) mergeDisk() (int, error) {
 	// look sees it changed.
 	st, err := os.Stat(v.path)
 	if err == nil && v.unchanged(st) {
-		return 0, nil // as this vault last read or wrote it
+		return v.mergeConflicts(), nil // the file is as this vault last read or wrote it
 	}
 	data, err := readFile(v.path)
 	if errors.Is(err, ErrNoVault) {
@@ -279,13 +283,9 @@ func (v *Vault) mergeDisk() (int, error) {
 	if h.ID != v.hdr.ID {
 		return 0, fmt.Errorf("%s: %w", v.path, ErrOtherVault)
 	}
-	key := v.key
-	if !hmac.Equal(keyCheck(key), h.KeyCheck) {
-		i := slices.IndexFunc(v.oldKeys, func(k []byte) bool { return hmac.Equal(keyCheck(k), h.KeyCheck) })
-		if i < 0 {
-			return 0, ErrKeyChanged
-		}
-		key = v.oldKeys[i]
+	key := v.keyFor(h)
+	if key == nil {
+		return 0, ErrKeyChanged
 	}
 	disk, err := openBody(data, off, key)
 	if err != nil {
@@ -294,7 +294,7 @@ func (v *Vault) mergeDisk() (int, error) {
 	if hmac.Equal(key, v.key) {
 		v.hdr = mergeHeaders(v.hdr, h)
 	}
-	return v.mergeIn(&disk), nil
+	return v.mergeIn(&disk) + v.mergeConflicts(), nil
 }
 
 // unchanged: st is the file this vault last read or wrote. Every write,

@@ -125,6 +125,9 @@ type Vault struct {
 	clock    clock
 	lastSync SyncReport
 	disk     os.FileInfo // the file as last read or written here
+	// Sync tools' copies: merged, to move away once written; and left.
+	conflicts []string
+	left      []ConflictCopy
 	// forget lists keyring slots of an earlier data key, deleted after
 	// the next Save; forgetErr is why that failed, if it did.
 	forget    []Stanza
@@ -235,6 +238,10 @@ func Open(path string, unlockers ...Unlocker) (*Vault, error) {
 		return nil, err
 	}
 	v.writable, v.clock = true, c
+	// Sync tools' copies count from the start; the first Save writes
+	// what they bring and moves them away.
+	v.mergeConflicts()
+	v.rebase()
 	return v, nil
 }
 
@@ -566,6 +573,10 @@ func (v *Vault) Save() error {
 	}
 	v.disk, _ = os.Stat(v.path)
 	v.version = FormatVersion
+	if err := keepConflicts(dir, v.conflicts); err != nil {
+		return err
+	}
+	v.conflicts = nil
 	for _, k := range v.oldKeys {
 		clear(k)
 	}
