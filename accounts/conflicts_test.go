@@ -34,8 +34,8 @@ func TestConflictCopies(t *testing.T) {
 	}
 	theirs, _ := os.ReadFile(path)
 	copies := map[string][]byte{
-		"vault.sync-conflict-20261202-170501-ABCDEFG.twofold": theirs, // Syncthing
-		"vault (desk-pc's conflicted copy 2026-12-02).twofold":  theirs, // Dropbox
+		"vault.sync-conflict-20261202-170501-ABCDEFG.twofold":  theirs, // Syncthing
+		"vault (desk-pc's conflicted copy 2026-12-02).twofold": theirs, // Dropbox
 	}
 	other, err := Create(filepath.Join(t.TempDir(), "other.twofold"), pw("correct horse"))
 	if err != nil {
@@ -43,7 +43,7 @@ func TestConflictCopies(t *testing.T) {
 	}
 	otherData, _ := os.ReadFile(other.Path())
 	left := map[string][]byte{
-		"vault (conflicted copy 2026-12-02 170501).twofold": otherData,              // Nextcloud: another vault
+		"vault (conflicted copy 2026-12-02 170501).twofold": otherData,             // Nextcloud: another vault
 		"vault-DESKTOP-1.twofold":                           []byte("not a vault"), // OneDrive: damaged
 	}
 	untouched := map[string][]byte{"vault.twofold.txt": theirs, "notes.twofold": theirs}
