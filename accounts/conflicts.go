@@ -93,6 +93,17 @@ func (v *Vault) mergeConflicts() int {
 	return n
 }
 
+// KeptConflicts lists the sync tools' copies merged and moved into the
+// vault's local state folder.
+func (v *Vault) KeptConflicts() []string {
+	dir, err := vaultStateDir(v.hdr.ID)
+	if err != nil {
+		return nil
+	}
+	found, _ := filepath.Glob(filepath.Join(dir, "conflicts", "*"))
+	return found
+}
+
 // Conflicts lists the sync tools' copies of the vault that Twofold could
 // not merge, and why. They are left where they are.
 func (v *Vault) Conflicts() []ConflictCopy { return slices.Clone(v.left) }

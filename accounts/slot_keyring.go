@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -45,6 +47,39 @@ func (KeyringSlot) Lock(dataKey []byte) (Stanza, error) {
 	return Stanza{Type: SlotKeyring, Args: args}, nil
 }
 
+// OtherComputersError: the vault opens only through other computers'
+// keyrings (no password or YubiKey slot, no keyring slot of this one).
+type OtherComputersError struct{ Hosts []string }
+
+func (e *OtherComputersError) Error() string {
+	return fmt.Sprintf("the vault opens only with the keyring of %s", strings.Join(e.Hosts, ", "))
+}
+
+func (e *OtherComputersError) Is(target error) bool { return target == ErrKeyMissing }
+
+// onlyOtherComputers is the OtherComputersError of a header that no slot
+// of this computer, password or YubiKey opens, or nil.
+func onlyOtherComputers(h header) error {
+	d, err := ThisDevice()
+	if err != nil {
+		return nil
+	}
+	var hosts []string
+	for _, s := range h.Slots {
+		if s.Type != SlotKeyring || s.Args["device"] == "" || s.Args["device"] == d.ID {
+			return nil
+		}
+		host := s.Args["host"]
+		if host == "" {
+			host = s.Args["device"]
+		}
+		if !slices.Contains(hosts, host) {
+			hosts = append(hosts, host)
+		}
+	}
+	return &OtherComputersError{Hosts: hosts}
+}
+
 // foreign: a keyring slot of another computer (one written before slots
 // named their computer counts as this one's).
 func (v *Vault) foreign(s Stanza) bool {
@@ -53,6 +88,10 @@ func (v *Vault) foreign(s Stanza) bool {
 }
 
 func (KeyringSlot) Unlock(s Stanza) ([]byte, error) {
+	// Another computer's item is in its own keyring, never in this one.
+	if d, err := ThisDevice(); err == nil && s.Args["device"] != "" && s.Args["device"] != d.ID {
+		return nil, fmt.Errorf("%w (its key is in the keyring of %s)", ErrKeyMissing, s.Args["host"])
+	}
 	var v string
 	err := keyringCall(func() (err error) {
 		v, err = keyring.Get(s.Args["service"], s.Args["user"])

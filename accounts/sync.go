@@ -11,7 +11,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
+
+	"twofold/internal/bounded"
+	"twofold/internal/securefile"
 )
 
 // A vault is written by merging: Save takes the lock only for the write,
@@ -27,16 +32,163 @@ type baseRecord struct {
 	rec   any // *Account, *KeyAccount or *KnownKey
 }
 
-// SyncReport is what the last read of the file on disk brought in.
+// SyncReport is what a read of the file on disk, or of a sync tool's
+// copy, last brought in.
 type SyncReport struct {
-	At      time.Time // zero until something was merged in
-	Changes int       // records added, changed or deleted elsewhere
-	From    []string  // the computers that made them, by name
+	At      time.Time `json:"at"`      // zero until something was merged in
+	Changes int       `json:"changes"` // records added, changed or deleted elsewhere
+	From    []string  `json:"from"`    // the computers that made them, by name
 }
 
-// LastSync is what the last Save or Reload merged in from the file on
-// disk.
-func (v *Vault) LastSync() SyncReport { return v.lastSync }
+// LastSync is what the last merge brought in: in this process, else as
+// this computer last recorded it (in the vault's local state folder).
+func (v *Vault) LastSync() SyncReport {
+	if !v.lastSync.At.IsZero() {
+		return v.lastSync
+	}
+	var r SyncReport
+	if dir, err := vaultStateDir(v.hdr.ID); err == nil {
+		if data, err := bounded.ReadFile(filepath.Join(dir, lastSyncFile), 64<<10); err == nil {
+			json.Unmarshal(data, &r)
+		}
+	}
+	return r
+}
+
+const (
+	lastSyncFile = "last-merge.json"
+	// seenFile holds the latest stamp this computer has seen in the
+	// vault (Unix milliseconds): what is later came from elsewhere.
+	seenFile = "seen"
+)
+
+// noteArrivals reports, as a merge, the changes other computers made
+// since this one last read or wrote the vault (a sync tool brought
+// them), and remembers what it has now seen.
+func (v *Vault) noteArrivals() {
+	dir, err := vaultStateDir(v.hdr.ID)
+	if err != nil {
+		return
+	}
+	var seen int64
+	if data, err := bounded.ReadFile(filepath.Join(dir, seenFile), 64); err == nil {
+		seen, _ = strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
+	}
+	n, from, newest := 0, map[string]bool{}, seen
+	eachRecord(v.contents(), func(_ string, _ any, s Stamp) {
+		newest = max(newest, s.At)
+		if seen > 0 && s.At > seen && s.By != v.clock.device {
+			n++
+			from[s.By] = true
+		}
+	})
+	if n > 0 {
+		v.report(n, from)
+		v.keepLastSync()
+	}
+	v.markSeen(newest)
+}
+
+// newestStamp is the time of the latest stamp in the vault.
+func (v *Vault) newestStamp() int64 {
+	var at int64
+	eachRecord(v.contents(), func(_ string, _ any, s Stamp) { at = max(at, s.At) })
+	return at
+}
+
+// markSeen remembers the latest stamp this computer has seen. Not
+// synced to disk: a lost one only reports some changes twice.
+func (v *Vault) markSeen(at int64) {
+	if dir, err := vaultStateDir(v.hdr.ID); err == nil && at > 0 {
+		os.WriteFile(filepath.Join(dir, seenFile), []byte(strconv.FormatInt(at, 10)), 0o600)
+	}
+}
+
+// report records a merge of n changes from the devices in from.
+func (v *Vault) report(n int, from map[string]bool) {
+	r := SyncReport{At: time.Now(), Changes: n}
+	for id := range from {
+		name := v.devices[id]
+		if name == "" {
+			name = id
+		}
+		r.From = append(r.From, name)
+	}
+	slices.Sort(r.From)
+	v.lastSync = r
+}
+
+// keepLastSync records the last merge for later processes (status).
+func (v *Vault) keepLastSync() {
+	dir, err := vaultStateDir(v.hdr.ID)
+	if err != nil || v.lastSync.At.IsZero() {
+		return
+	}
+	if data, err := json.Marshal(v.lastSync); err == nil {
+		securefile.Write(filepath.Join(dir, lastSyncFile), data)
+	}
+}
+
+// Computer is one computer that has used the vault, as the vault knows
+// it.
+type Computer struct {
+	Name       string
+	This       bool      // the computer this runs on
+	Keyring    bool      // it opens the vault through its own keyring
+	LastChange time.Time // its latest change, zero if none
+}
+
+// Computers lists the computers that changed the vault or keep its key
+// in their keyring, this one first.
+func (v *Vault) Computers() []Computer {
+	byID := map[string]*Computer{}
+	get := func(id string) *Computer {
+		c := byID[id]
+		if c == nil {
+			c = &Computer{Name: v.devices[id], This: id == v.clock.device}
+			if c.Name == "" {
+				c.Name = id
+			}
+			byID[id] = c
+		}
+		return c
+	}
+	eachRecord(v.contents(), func(_ string, _ any, s Stamp) {
+		if s.By != "" {
+			if c := get(s.By); s.Time().After(c.LastChange) {
+				c.LastChange = s.Time()
+			}
+		}
+	})
+	for _, s := range v.hdr.Slots {
+		if s.Type != SlotKeyring {
+			continue
+		}
+		id := s.Args["device"]
+		if id == "" {
+			id = v.clock.device // written before slots named their computer
+		}
+		c := get(id)
+		c.Keyring = true
+		if c.Name == id && s.Args["host"] != "" {
+			c.Name = s.Args["host"]
+		}
+	}
+	var out []Computer
+	for _, c := range byID {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b Computer) int {
+		if a.This != b.This {
+			if a.This {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}
 
 // Reload merges what is on disk into the open vault without writing:
 // for a window that shows the vault while another process writes it.
@@ -262,7 +414,12 @@ func (v *Vault) mergeDisk() (int, error) {
 	// look sees it changed.
 	st, err := os.Stat(v.path)
 	if err == nil && v.unchanged(st) {
-		return v.mergeConflicts(), nil // the file is as this vault last read or wrote it
+		// The file is as this vault last read or wrote it.
+		n := v.mergeConflicts()
+		if n > 0 {
+			v.keepLastSync()
+		}
+		return n, nil
 	}
 	data, err := readFile(v.path)
 	if errors.Is(err, ErrNoVault) {
@@ -294,7 +451,11 @@ func (v *Vault) mergeDisk() (int, error) {
 	if hmac.Equal(key, v.key) {
 		v.hdr = mergeHeaders(v.hdr, h)
 	}
-	return v.mergeIn(&disk) + v.mergeConflicts(), nil
+	n := v.mergeIn(&disk) + v.mergeConflicts()
+	if n > 0 {
+		v.keepLastSync()
+	}
+	return n, nil
 }
 
 // unchanged: st is the file this vault last read or wrote. Every write,
@@ -321,16 +482,7 @@ func (v *Vault) mergeIn(c *Contents) int {
 	})
 	v.setContents(merged)
 	if n > 0 {
-		r := SyncReport{At: time.Now(), Changes: n}
-		for id := range from {
-			name := v.devices[id]
-			if name == "" {
-				name = id
-			}
-			r.From = append(r.From, name)
-		}
-		slices.Sort(r.From)
-		v.lastSync = r
+		v.report(n, from)
 	}
 	return n
 }

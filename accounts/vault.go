@@ -135,7 +135,8 @@ type Vault struct {
 }
 
 // VaultPath picks the vault: the explicit path (--vault) if given, else
-// $TWOFOLD_VAULT, else DefaultPath.
+// $TWOFOLD_VAULT, else the place this computer uses (UseVault, kept in
+// the local state folder), else DefaultPath.
 //
 // The path is resolved once, here: symbolic links are followed (so the
 // first save replaces the file they point to, not the link) and two
@@ -144,6 +145,9 @@ func VaultPath(explicit string) (string, error) {
 	p := explicit
 	if p == "" {
 		p = os.Getenv("TWOFOLD_VAULT")
+	}
+	if p == "" {
+		p = usedVault()
 	}
 	if p == "" {
 		var err error
@@ -242,6 +246,7 @@ func Open(path string, unlockers ...Unlocker) (*Vault, error) {
 	// what they bring and moves them away.
 	v.mergeConflicts()
 	v.rebase()
+	v.noteArrivals()
 	return v, nil
 }
 
@@ -254,9 +259,16 @@ func thisClock() (clock, error) {
 	return clock{device: d.ID, name: d.Name, now: time.Now}, nil
 }
 
-// Read is Open for reading only: Save fails.
+// Read is Open for reading only: Save fails. Sync tools' copies are
+// merged in memory, as Open does.
 func Read(path string, unlockers ...Unlocker) (*Vault, error) {
-	return read(path, unlockers)
+	v, err := read(path, unlockers)
+	if err != nil {
+		return nil, err
+	}
+	v.mergeConflicts()
+	v.rebase()
+	return v, nil
 }
 
 // Close forgets the key. The vault must not be used afterwards.
@@ -272,11 +284,14 @@ func (v *Vault) Close() error {
 // Path is where the vault lives.
 func (v *Vault) Path() string { return v.path }
 
-// Slots lists the slot types the vault holds, in header order.
+// Slots lists the types of the slots that open the vault on this
+// computer, in header order: other computers' keyring slots are left out.
 func (v *Vault) Slots() []string {
 	var out []string
 	for _, s := range v.hdr.Slots {
-		out = append(out, s.Type)
+		if !v.foreign(s) {
+			out = append(out, s.Type)
+		}
 	}
 	return out
 }
@@ -573,6 +588,7 @@ func (v *Vault) Save() error {
 	}
 	v.disk, _ = os.Stat(v.path)
 	v.version = FormatVersion
+	v.markSeen(v.newestStamp())
 	if err := keepConflicts(dir, v.conflicts); err != nil {
 		return err
 	}
@@ -806,6 +822,9 @@ func unlock(h header, unlockers []Unlocker) ([]byte, error) {
 			errs = append(errs, err)
 		}
 	}
+	if err := onlyOtherComputers(h); err != nil {
+		return nil, err
+	}
 	if len(errs) == 0 {
 		var types []string
 		for _, s := range h.Slots {
@@ -836,7 +855,7 @@ type Info struct {
 	Path        string
 	Version     int
 	ID          string
-	Slots       []string
+	Slots       []string // the slots that open it on this computer
 	YubiKeys    []YubiKeyRef // the keys of its yubikey slots
 	Err         error        // why the file cannot be opened, if it cannot
 	Generations []Generation
@@ -862,7 +881,14 @@ func Inspect(path string) (*Info, error) {
 		h, _, err = parseHeader(data)
 		if err == nil {
 			info.Version, info.ID = int(binary.BigEndian.Uint16(data[len(magic):])), h.ID
+			here := &Vault{}
+			if c, err := thisClock(); err == nil {
+				here.clock = c
+			}
 			for _, s := range h.Slots {
+				if here.foreign(s) {
+					continue // another computer's keyring slot
+				}
 				info.Slots = append(info.Slots, s.Type)
 				if ref, _, err := ParseYubiKeySlot(s); err == nil {
 					info.YubiKeys = append(info.YubiKeys, ref)

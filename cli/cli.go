@@ -69,6 +69,9 @@ var usage = i18n.Key(`Usage:
                  password set|clear|reset [--force]    [--reader SERIAL|READER]
                                          accounts computed on a YubiKey (its OATH password: --password-file)
   twofold vault info
+  twofold vault status                   the computers that use the vault, the last merge, sync conflict copies
+  twofold vault move PATH                move the vault (say into a synced folder) and use it there
+  twofold vault use PATH                 use the vault at PATH (say one synced from another computer)
   twofold version                        version, licence and where the vault is (also --version)
   twofold vault protect --password|--keyring|--yubikey [--slot S] [--touch] [--reader KEY]
   twofold vault unprotect --password|--keyring|--yubikey SERIAL

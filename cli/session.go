@@ -269,6 +269,10 @@ func explain(err error, path string) string {
 		return i18n.Tf("another vault has replaced the one at %s; nothing was saved", path)
 	case errors.Is(err, accounts.ErrNoVault):
 		return i18n.Tf("there is no vault at %s yet; add an account with 'twofold add' to create one", path)
+	case errors.As(err, new(*accounts.OtherComputersError)):
+		var oc *accounts.OtherComputersError
+		errors.As(err, &oc)
+		return i18n.Tf("this vault opens only with the keyring of %s: there, give it a password ('twofold vault protect --password'), then open it here once with that password", strings.Join(oc.Hosts, ", "))
 	case errors.Is(err, accounts.ErrKeyMissing):
 		return i18n.T("the OS keyring holds no key for this vault (was it deleted?); if the vault also has a password, give it with --password-file")
 	case errors.Is(err, errCannotCreate):

@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"twofold/accounts"
@@ -11,7 +13,7 @@ import (
 
 func runVault(s *session, args []string) error {
 	if len(args) == 0 {
-		return usageErr(i18n.T("vault wants info, protect, unprotect or forget-copies"))
+		return usageErr(i18n.T("vault wants info, status, protect, unprotect, move, use or forget-copies"))
 	}
 	switch args[0] {
 	case "info":
@@ -22,6 +24,12 @@ func runVault(s *session, args []string) error {
 		return vaultUnprotect(s, args[1:])
 	case "forget-copies":
 		return vaultForgetCopies(s, args[1:])
+	case "status":
+		return vaultStatus(s, args[1:])
+	case "move":
+		return vaultMove(s, args[1:])
+	case "use":
+		return vaultUse(s, args[1:])
 	}
 	return usagef(i18n.T("unknown vault command %q"), args[0])
 }
@@ -237,4 +245,118 @@ func describeSlot(slot string) string {
 		return i18n.T("the OS keyring")
 	}
 	return i18n.T("a password")
+}
+
+// vaultStatus says which computers use the vault, what the last merge
+// brought, and which sync tools' copies were merged or left.
+func vaultStatus(s *session, args []string) error {
+	if pos, err := parse(s.flags("vault status"), args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageErr(i18n.T("vault status takes no arguments"))
+	}
+	v, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	w := s.env.Stdout
+	fmt.Fprintln(w, i18n.Tf("Vault:   %s", v.Path()))
+	fmt.Fprintln(w, i18n.T("Computers:"))
+	for _, c := range v.Computers() {
+		var notes []string
+		if c.This {
+			notes = append(notes, i18n.T("this computer"))
+		}
+		if c.Keyring {
+			notes = append(notes, i18n.T("opens it with its keyring"))
+		}
+		if !c.LastChange.IsZero() {
+			notes = append(notes, i18n.Tf("last change %s", c.LastChange.Local().Format("2006-01-02 15:04:05")))
+		}
+		fmt.Fprintf(w, "  %s: %s\n", c.Name, strings.Join(notes, "; "))
+	}
+	if r := v.LastSync(); r.At.IsZero() {
+		fmt.Fprintln(w, i18n.T("Last merge: none yet"))
+	} else {
+		fmt.Fprintln(w, i18n.Tf("Last merge: %s, %s", mergeSummary(r), r.At.Local().Format("2006-01-02 15:04:05")))
+	}
+	if kept := v.KeptConflicts(); len(kept) > 0 {
+		fmt.Fprintln(w, i18n.Nf("Conflict copies merged: %d (kept in %s)", len(kept), len(kept), filepath.Dir(kept[0])))
+	}
+	if left := v.Conflicts(); len(left) > 0 {
+		fmt.Fprintln(w, i18n.T("Conflict copies left as they are:"))
+		for _, c := range left {
+			fmt.Fprintf(w, "  %s: %s\n", c.Path, explain(c.Err, c.Path))
+		}
+	}
+	return nil
+}
+
+// mergeSummary is "3 changes from desk-pc".
+func mergeSummary(r accounts.SyncReport) string {
+	if len(r.From) == 0 {
+		return i18n.Nf("%d changes", r.Changes, r.Changes)
+	}
+	return i18n.Nf("%d changes from %s", r.Changes, r.Changes, strings.Join(r.From, ", "))
+}
+
+// vaultMove moves the vault, say into a folder a sync tool shares, and
+// uses it there from now on.
+func vaultMove(s *session, args []string) error {
+	pos, err := parse(s.flags("vault move"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr(i18n.T("vault move wants the new place: a folder or a file"))
+	}
+	v, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	old := v.Path()
+	if err := v.MoveTo(pos[0]); err != nil {
+		if errors.Is(err, accounts.ErrNotPortable) {
+			return errors.New(i18n.T("the vault opens only with this computer's keyring: give it a password first ('twofold vault protect --password'), so that your other computers can open it"))
+		}
+		return err
+	}
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Moved the vault from %s to %s; Twofold uses it there from now on.", old, v.Path()))
+	s.noteOverride()
+	return nil
+}
+
+// vaultUse makes this computer use the vault at a path, say the copy a
+// sync tool brought from another computer.
+func vaultUse(s *session, args []string) error {
+	pos, err := parse(s.flags("vault use"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr(i18n.T("vault use wants the path of a vault"))
+	}
+	info, err := accounts.Inspect(pos[0])
+	if err != nil {
+		return err
+	}
+	if info.Err != nil {
+		return errors.New(explain(info.Err, pos[0]))
+	}
+	if err := accounts.UseVault(pos[0]); err != nil {
+		return err
+	}
+	fmt.Fprintln(s.env.Stdout, i18n.Tf("Twofold uses the vault at %s from now on.", info.Path))
+	s.noteOverride()
+	return nil
+}
+
+// noteOverride says when --vault or TWOFOLD_VAULT still names a vault,
+// which wins over the place just chosen.
+func (s *session) noteOverride() {
+	if s.vaultFlag != "" || os.Getenv("TWOFOLD_VAULT") != "" {
+		fmt.Fprintln(s.env.Stderr, i18n.T("Note: --vault or TWOFOLD_VAULT names a vault, and wins over this choice while it does."))
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -254,6 +255,10 @@ func sentence(err error) string {
 		return i18n.T("The vault file is damaged. Earlier copies of it are kept; 'twofold vault info' lists them.")
 	case errors.Is(err, accounts.ErrKeyringUnavailable):
 		return i18n.T("The system keyring is not reachable, and the vault's key is kept there. Start or unlock the keyring and try again.")
+	case errors.As(err, new(*accounts.OtherComputersError)):
+		var oc *accounts.OtherComputersError
+		errors.As(err, &oc)
+		return i18n.Tf("This vault opens only with the keyring of %s. There, give it a password in Settings, then open it here once with that password.", strings.Join(oc.Hosts, ", "))
 	case errors.Is(err, accounts.ErrKeyMissing):
 		return i18n.T("The system keyring holds no key for this vault.")
 	case errors.Is(err, accounts.ErrNewerVersion):
