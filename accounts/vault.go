@@ -855,7 +855,7 @@ type Info struct {
 	Path        string
 	Version     int
 	ID          string
-	Slots       []string // the slots that open it on this computer
+	Slots       []string     // the slots that open it on this computer
 	YubiKeys    []YubiKeyRef // the keys of its yubikey slots
 	Err         error        // why the file cannot be opened, if it cannot
 	Generations []Generation
