@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"twofold/internal/bounded"
+	"twofold/internal/i18n"
 	"twofold/internal/securefile"
 )
 
@@ -38,6 +39,21 @@ type SyncReport struct {
 	At      time.Time `json:"at"`      // zero until something was merged in
 	Changes int       `json:"changes"` // records added, changed or deleted elsewhere
 	From    []string  `json:"from"`    // the computers that made them, by name
+}
+
+// Summary says what the merge brought, for people: "3 changes from
+// desk-pc".
+func (r SyncReport) Summary() string {
+	if len(r.From) == 0 {
+		return i18n.Nf("%d changes", r.Changes, r.Changes)
+	}
+	return i18n.Nf("%d changes from %s", r.Changes, r.Changes, strings.Join(r.From, ", "))
+}
+
+// UsedElsewhere reports whether another computer has used the vault: it
+// changed it, or keeps its key in its keyring.
+func (v *Vault) UsedElsewhere() bool {
+	return slices.ContainsFunc(v.Computers(), func(c Computer) bool { return !c.This })
 }
 
 // LastSync is what the last merge brought in: in this process, else as

@@ -279,7 +279,7 @@ func vaultStatus(s *session, args []string) error {
 	if r := v.LastSync(); r.At.IsZero() {
 		fmt.Fprintln(w, i18n.T("Last merge: none yet"))
 	} else {
-		fmt.Fprintln(w, i18n.Tf("Last merge: %s, %s", mergeSummary(r), r.At.Local().Format("2006-01-02 15:04:05")))
+		fmt.Fprintln(w, i18n.Tf("Last merge: %s, %s", r.Summary(), r.At.Local().Format("2006-01-02 15:04:05")))
 	}
 	if kept := v.KeptConflicts(); len(kept) > 0 {
 		fmt.Fprintln(w, i18n.Nf("Conflict copies merged: %d (kept in %s)", len(kept), len(kept), filepath.Dir(kept[0])))
@@ -291,14 +291,6 @@ func vaultStatus(s *session, args []string) error {
 		}
 	}
 	return nil
-}
-
-// mergeSummary is "3 changes from desk-pc".
-func mergeSummary(r accounts.SyncReport) string {
-	if len(r.From) == 0 {
-		return i18n.Nf("%d changes", r.Changes, r.Changes)
-	}
-	return i18n.Nf("%d changes from %s", r.Changes, r.Changes, strings.Join(r.From, ", "))
 }
 
 // vaultMove moves the vault, say into a folder a sync tool shares, and

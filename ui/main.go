@@ -27,7 +27,9 @@ type mainView struct {
 	welcome fyne.CanvasObject // in the list's place while the vault is empty
 	content fyne.CanvasObject
 	stopCh  chan struct{}
-	toastAt time.Time
+	// watchStop ends the watch of the vault file (watchVault).
+	watchStop chan struct{}
+	toastAt   time.Time
 	// clipChecks counts the clipboard clears that have run (whether or
 	// not they found the copied text still there), for tests to wait on.
 	clipChecks atomic.Int64
@@ -96,7 +98,11 @@ func (m *mainView) watchVault() {
 	if v == nil {
 		return // none yet: createVault calls this again
 	}
-	err := accounts.Watch(v.Path(), m.stopCh, func() { do(func() { m.reload(v) }) })
+	if m.watchStop != nil {
+		close(m.watchStop) // the vault moved: watch its new place
+	}
+	m.watchStop = make(chan struct{})
+	err := accounts.Watch(v.Path(), m.watchStop, func() { do(func() { m.reload(v) }) })
 	if err != nil {
 		m.showError(err)
 	}
@@ -130,6 +136,9 @@ func (m *mainView) stop() {
 	case <-m.stopCh:
 	default:
 		close(m.stopCh)
+		if m.watchStop != nil {
+			close(m.watchStop)
+		}
 		m.stopKeys()
 	}
 }

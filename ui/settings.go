@@ -302,7 +302,8 @@ func (g *gui) showSettings() {
 		tray, trayKeep, login, trayNote, widget.NewSeparator(),
 		widget.NewForm(
 			widget.NewFormItem(i18n.T("Vault"), container.NewVBox(path, copyPath)),
-			widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, keys, password, addKey, wayBack))),
+			widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, keys, password, addKey, wayBack)),
+			widget.NewFormItem(i18n.T("Several computers"), g.severalSection(refresh))),
 	)
 	// It scrolls: on a small window the form is taller than the window.
 	d := dialog.NewCustom(i18n.T("Settings"), i18n.T("Close"), container.NewVScroll(form), g.win)

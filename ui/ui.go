@@ -183,7 +183,10 @@ func (g *gui) idleCheck() {
 
 func (g *gui) showUnlock() {
 	g.win.SetMainMenu(nil)
-	form, focus, stop := unlockForm(g.path, func(v *accounts.Vault) { g.showMain(v) })
+	form, focus, stop := unlockForm(g.path, func(v *accounts.Vault) {
+		g.keepKeyHere(v)
+		g.showMain(v)
+	})
 	g.stopUnlock = stop
 	g.win.SetContent(form)
 	if focus != nil {
@@ -228,16 +231,20 @@ func (g *gui) canLock() bool {
 }
 
 // asksToUnlock: the vault opens only with something typed. A vault with
-// a password asks for it even where the keyring could open it: that is
-// what the user chose the password for; a vault with YubiKeys and no
-// keyring slot asks for a key's PIN.
+// a password asks for it even where this computer's keyring could open
+// it (that is what the user chose the password for), unless the user
+// said otherwise for this vault on this computer (several.go); a vault
+// with YubiKeys and no keyring slot asks for a key's PIN.
 func (g *gui) asksToUnlock() bool {
 	info, err := accounts.Inspect(g.path) // one read of the header
 	if err != nil || info.Err != nil {
 		return false
 	}
 	has := func(slot string) bool { return slices.Contains(info.Slots, slot) }
-	return has(accounts.SlotPassword) || (has(accounts.SlotYubiKey) && !has(accounts.SlotKeyring))
+	if !has(accounts.SlotKeyring) {
+		return has(accounts.SlotPassword) || has(accounts.SlotYubiKey)
+	}
+	return has(accounts.SlotPassword) && g.askAtStart(info.ID)
 }
 
 // message is a centred title and one line of explanation.
