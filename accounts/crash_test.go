@@ -16,10 +16,15 @@ import (
 	"twofold/internal/testenv"
 )
 
-// TestMain lets the test binary double as the crash test's writer.
+// TestMain lets the test binary double as the crash test's writer and
+// as a computer of the Syncthing test.
 func TestMain(m *testing.M) {
 	if path := os.Getenv("TWOFOLD_CRASH_WRITER"); path != "" {
 		crashWriter(path, os.Getenv("TWOFOLD_CRASH_SERIES"))
+		return
+	}
+	if path := os.Getenv("TWOFOLD_SYNC_WORKER"); path != "" {
+		syncWorker(path)
 		return
 	}
 	cleanup := testenv.IsolateState()

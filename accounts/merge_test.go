@@ -269,3 +269,49 @@ func TestTombstonesExpire(t *testing.T) {
 		t.Fatal("a deletion older than TombstoneTTL was kept")
 	}
 }
+
+// BenchmarkMerge1000: two copies of a 1,000-account vault, each with 100
+// changes of its own (edits, adds, deletions), merged. Its baseline is
+// BenchmarkDecodeJSON1000, a plain decode of one such vault.
+func BenchmarkMerge1000(b *testing.B) {
+	at := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	now := func() time.Time { return at }
+	base := newReplica("000000000000000a", now)
+	for _, a := range testAccounts(1000) {
+		base.v.Add(a)
+	}
+	snap := func(r *replica) *Contents {
+		r.v.stamp()
+		r.v.rebase()
+		c := r.v.contents()
+		out, _ := json.Marshal(c)
+		var back Contents
+		json.Unmarshal(out, &back)
+		return &back
+	}
+	start := snap(base)
+	sides := make([]*Contents, 2)
+	for i, id := range []string{"000000000000000b", "000000000000000c"} {
+		r := newReplica(id, now)
+		r.v.setContents(start)
+		r.v.rebase()
+		at = at.Add(time.Minute)
+		for j := range 100 {
+			switch a := r.v.Accounts[(j*7+i*3)%len(r.v.Accounts)]; j % 4 {
+			case 0:
+				a.Note = fmt.Sprint("note ", i, j)
+			case 1:
+				a.Tags = append(a.Tags, "tag")
+			case 2:
+				r.v.Remove(a.ID)
+			default:
+				r.v.Add(&Account{Name: fmt.Sprint("new ", i, j), Kind: TOTP, Algorithm: SHA1, Digits: 6, Period: 30, Secret: []byte("s")})
+			}
+		}
+		sides[i] = snap(r)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Merge(sides[0], sides[1])
+	}
+}
