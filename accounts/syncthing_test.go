@@ -27,6 +27,7 @@ import (
 //
 //	add NAME totp|hotp   note NAME TEXT   pin NAME   next NAME (prints the counter)
 //	delete NAME          dump (prints the accounts as JSON)
+//	has NAME (yes or no, without saving)
 func syncWorker(path string) {
 	v, err := Open(path, pw("sync"))
 	if err != nil {
@@ -63,6 +64,11 @@ func syncCommand(v *Vault, f []string) string {
 	}
 	out := "ok"
 	switch f[0] {
+	case "has":
+		if find() != nil {
+			return "yes"
+		}
+		return "no"
 	case "dump":
 		type row struct {
 			Name    string
@@ -275,6 +281,22 @@ func TestSyncthing(t *testing.T) {
 		}
 	}
 	t.Logf("%d accounts added, %d kept; Syncthing made %d conflict copies, all merged", len(all), len(want), conflicts)
+
+	// How long a change takes to reach the other computer's open vault:
+	// Syncthing's watcher (1 s here, 10 s by default), its transfer, and
+	// Twofold's watch and merge.
+	var took []time.Duration
+	for i := range 3 {
+		name := fmt.Sprint("probe", i)
+		start := time.Now()
+		sides[0].do(t, "add "+name+" totp")
+		if !testenv.Until(60*time.Second, 20*time.Millisecond, func() bool { return sides[1].do(t, "has "+name) == "yes" }) {
+			t.Fatalf("%s never reached the laptop", name)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	t.Logf("a change reached the other computer's open vault in %v (median of %v)", took[1].Round(time.Millisecond), took)
 	if conflicts == 0 {
 		t.Error("Syncthing made no conflict copy: the pauses did not test conflicts")
 	}

@@ -121,6 +121,9 @@ func (m *mainView) reload(v *accounts.Vault) {
 	if s := v.LastSync(); !s.At.Equal(m.synced) {
 		m.synced = s.At
 		m.refilter()
+		if len(s.From) > 0 {
+			m.toast(i18n.Tf("Merged %s.", s.Summary()))
+		}
 	}
 }
 
