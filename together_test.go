@@ -27,28 +27,9 @@ func TestAppAndCLITogether(t *testing.T) {
 	xwininfo := testenv.Tool(t, "xwininfo")
 	tray := testenv.TrayWatcher(t)
 	dir := t.TempDir()
-	vaultPath := filepath.Join(dir, "vault.twofold")
-	v, err := accounts.Create(vaultPath, accounts.KeyringSlot{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := v.Add(&accounts.Account{Issuer: "Pinned Bank", Name: "me", Kind: accounts.TOTP, Algorithm: accounts.SHA1,
-		Digits: 6, Period: 30, Secret: []byte("12345678901234567890"), Pinned: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := v.Save(); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-	config := filepath.Join(dir, "config")
-	prefs := filepath.Join(config, "fyne", "app.twofold.Twofold")
-	if err := os.MkdirAll(prefs, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(prefs, "preferences.json"), []byte(`{"systemTray":true,"clockCheck":false,"lockAfterMinutes":0}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+vaultPath, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "TWOFOLD_YUBIKEY=no reader in tests")
+	vaultPath, env := trayAppEnv(t, dir, `{"systemTray":true,"clockCheck":false,"lockAfterMinutes":0}`,
+		&accounts.Account{Issuer: "Pinned Bank", Name: "me", Kind: accounts.TOTP, Algorithm: accounts.SHA1,
+			Digits: 6, Period: 30, Secret: []byte("12345678901234567890"), Pinned: true})
 	bin := buildBinary(t)
 	c := &cliRun{t: t, bin: bin, env: env}
 	gui := startApp(t, bin, env)

@@ -27,34 +27,11 @@ func TestTray(t *testing.T) {
 	xclip := testenv.Tool(t, "xclip")
 	tray := testenv.TrayWatcher(t)
 	dir := t.TempDir()
-	vaultPath := filepath.Join(dir, "vault.twofold")
-	v, err := accounts.Create(vaultPath, accounts.KeyringSlot{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	pinned := &accounts.Account{Issuer: "Pinned Bank", Name: "me", Kind: accounts.TOTP, Algorithm: accounts.SHA1,
 		Digits: 6, Period: 30, Secret: []byte("12345678901234567890"), Pinned: true}
 	other := &accounts.Account{Issuer: "Other", Name: "you", Kind: accounts.TOTP, Algorithm: accounts.SHA1,
 		Digits: 6, Period: 30, Secret: []byte("another secret 1234")}
-	for _, a := range []*accounts.Account{pinned, other} {
-		if err := v.Add(a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := v.Save(); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-	// Preferences of this test's own: the tray on, no clock check.
-	config := filepath.Join(dir, "config")
-	prefs := filepath.Join(config, "fyne", "app.twofold.Twofold")
-	if err := os.MkdirAll(prefs, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(prefs, "preferences.json"), []byte(`{"systemTray":true,"keepRunningInTray":true,"clockCheck":false,"lockAfterMinutes":0}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+vaultPath, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "TWOFOLD_YUBIKEY=no reader in tests")
+	_, env := trayAppEnv(t, dir, `{"systemTray":true,"keepRunningInTray":true,"clockCheck":false,"lockAfterMinutes":0}`, pinned, other)
 	bin := buildBinary(t)
 	gui := startApp(t, bin, env)
 	running := func() bool { gone, _ := gui.gone(); return !gone }
@@ -76,6 +53,7 @@ func TestTray(t *testing.T) {
 	item := tray.Items()[0]
 
 	var menu []testenv.TrayMenuItem
+	var err error
 	var labels []string
 	if !testenv.Until(20*time.Second, 100*time.Millisecond, func() bool {
 		menu, err = tray.Menu(item)
@@ -181,4 +159,34 @@ func deleteWindow(t *testing.T, xwininfo, title string) error {
 	ev := xproto.ClientMessageEvent{Format: 32, Window: win, Type: atom("WM_PROTOCOLS"),
 		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(atom("WM_DELETE_WINDOW")), xproto.TimeCurrentTime, 0, 0, 0})}
 	return xproto.SendEventChecked(x, false, win, xproto.EventMaskNoEvent, string(ev.Bytes())).Check()
+}
+
+// trayAppEnv makes a keyring vault holding accts in dir, and preferences
+// of the app's own there (prefs, JSON), and returns the vault's path and
+// the environment that runs Twofold on them.
+func trayAppEnv(t *testing.T, dir, prefs string, accts ...*accounts.Account) (string, []string) {
+	t.Helper()
+	vaultPath := filepath.Join(dir, "vault.twofold")
+	v, err := accounts.Create(vaultPath, accounts.KeyringSlot{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accts {
+		if err := v.Add(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	config := filepath.Join(dir, "config")
+	prefsDir := filepath.Join(config, "fyne", "app.twofold.Twofold")
+	if err := os.MkdirAll(prefsDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prefsDir, "preferences.json"), []byte(prefs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return vaultPath, append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+vaultPath, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "TWOFOLD_YUBIKEY=no reader in tests")
 }

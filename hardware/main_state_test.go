@@ -1,7 +1,6 @@
 package hardware
 
 import (
-	"os"
 	"testing"
 
 	"twofold/internal/testenv"
@@ -9,9 +8,4 @@ import (
 
 // TestMain keeps the vaults' local state (locks, kept generations) of
 // this package's tests out of the user's own.
-func TestMain(m *testing.M) {
-	cleanup := testenv.IsolateState()
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.RunIsolated(m) }

@@ -92,6 +92,15 @@ func OwnConn(t testing.TB) *dbus.Conn {
 	return conn
 }
 
+// RunIsolated is a TestMain that runs the package's tests with their own
+// local state folder (IsolateState).
+func RunIsolated(m *testing.M) {
+	cleanup := IsolateState()
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
+}
+
 // IsolateState points Twofold's local state (TWOFOLD_STATE: vault locks,
 // kept generations, this computer's identity) at a new temporary folder
 // for the rest of the test binary, unless the caller chose one. Call it
