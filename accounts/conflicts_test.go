@@ -99,3 +99,27 @@ func TestConflictCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestUndoDeletion: an account deleted and saved, then put back (the
+// app's Undo), is live again in the file, not also among the deleted.
+func TestUndoDeletion(t *testing.T) {
+	path, v := newVault(t, 2)
+	a := v.Accounts[0]
+	if _, err := v.Remove(a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	v.Accounts = append(v.Accounts, a)
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Read(path, pw("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Accounts) != 2 || len(r.deleted.Accounts) != 0 {
+		t.Fatalf("after the undo: %d live, %d deleted; want 2 and 0", len(r.Accounts), len(r.deleted.Accounts))
+	}
+}

@@ -297,6 +297,10 @@ func (v *Vault) stamp() {
 	for _, a := range v.Accounts {
 		markSpent(a)
 	}
+	// A record brought back (undo of a deletion) leaves the deleted list.
+	v.deleted.Accounts = slices.DeleteFunc(v.deleted.Accounts, func(a *Account) bool { return seen[accountKind.key(a)] })
+	v.deleted.KeyAccounts = slices.DeleteFunc(v.deleted.KeyAccounts, func(k *KeyAccount) bool { return seen[keyAccountKind.key(k)] })
+	v.deleted.Keys = slices.DeleteFunc(v.deleted.Keys, func(k *KnownKey) bool { return seen[knownKeyKind.key(k)] })
 	for key, b := range v.base {
 		if seen[key] {
 			continue

@@ -704,6 +704,9 @@ func read(path string, unlockers []Unlocker) (*Vault, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v := &Vault{path: path, hdr: h, key: key, version: int(binary.BigEndian.Uint16(data[len(magic):])), disk: st}
+	if c, err := thisClock(); err == nil {
+		v.clock = c // which keyring slots are this computer's
+	}
 	if len(b.Manual.Keys) == 0 && b.Manual.Stamp.IsZero() {
 		// Format 1: the order of the file is the manual order.
 		b.Manual.Keys = (&Vault{Accounts: b.Accounts, KeyAccounts: b.KeyAccounts}).orderKeys()

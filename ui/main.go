@@ -113,7 +113,14 @@ func (m *mainView) reload(v *accounts.Vault) {
 	if m.g.vault != v {
 		return // locked or replaced meanwhile
 	}
-	if _, err := v.Reload(); err != nil {
+	_, err := v.Reload()
+	switch {
+	case errors.Is(err, accounts.ErrKeyChanged) && m.g.canLock():
+		// Its password changed elsewhere: the key here writes no more.
+		m.g.relock()
+		showInformation(i18n.T("The vault's password has changed"), i18n.T("It was changed on another computer or by the command line. Unlock the vault with the new password."), m.g.win)
+		return
+	case err != nil:
 		m.showError(err)
 		return
 	}

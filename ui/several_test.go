@@ -98,3 +98,31 @@ func TestSeveralComputers(t *testing.T) {
 		t.Errorf("Settings does not list the computers: %s", status)
 	}
 }
+
+// TestPasswordChangedElsewhere: when another Twofold gives the open vault
+// a new key (a password change), the window locks and opens again with
+// the new password, rather than failing every write.
+func TestPasswordChangedElsewhere(t *testing.T) {
+	at := time.Unix(100, 0)
+	g, w := newTestGUI(t, &at, testAccounts()...)
+	other, err := accounts.Open(g.path, &accounts.PasswordSlot{Password: []byte("right")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.AddSlot(accounts.SlotPassword, &accounts.PasswordSlot{Password: []byte("changed elsewhere"), Params: cheap}); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Save(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the window to lock", func() bool { return g.vault == nil })
+	if top := w.Canvas().Overlays().Top(); top == nil || labels(top)["The vault's password has changed"] == nil {
+		t.Error("no word of why the window locked")
+	}
+	entry := find(t, w.Content(), func(e *widget.Entry) bool { return e.Password })
+	fyne.DoAndWait(func() {
+		test.Type(entry, "changed elsewhere")
+		test.Tap(button(t, w.Content(), "Unlock"))
+	})
+	waitFor(t, "the vault to open with the new password", func() bool { return g.vault != nil && len(g.vault.Accounts) == 3 })
+}

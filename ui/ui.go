@@ -202,6 +202,12 @@ func (g *gui) lock() {
 		g.main.toast(i18n.T("Locking needs a vault password or a YubiKey: add one in Settings."))
 		return
 	}
+	g.relock()
+}
+
+// relock closes the vault (its key leaves memory) and shows the unlock
+// form.
+func (g *gui) relock() {
 	g.main.stop()
 	g.vault.Close()
 	g.vault = nil
