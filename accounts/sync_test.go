@@ -1,6 +1,8 @@
 package accounts
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -121,5 +123,87 @@ func TestUndoDeletion(t *testing.T) {
 	}
 	if len(r.Accounts) != 2 || len(r.deleted.Accounts) != 0 {
 		t.Fatalf("after the undo: %d live, %d deleted; want 2 and 0", len(r.Accounts), len(r.deleted.Accounts))
+	}
+}
+
+// TestSlotsMerge: the header's slots merge as a set: a slot added by one
+// writer is not undone by another's next write, nor is a slot removed.
+func TestSlotsMerge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	password := &PasswordSlot{Password: []byte("right"), Params: cheap}
+	v, err := Create(path, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(path, password) // another Twofold, opened before the change
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := newSoftKey(t, 333)
+	if err := v.AddSlot(SlotYubiKey, &YubiKeySlot{Ref: key.ref()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	w.Add(testAccounts(1)[0])
+	if err := w.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(path, unlocker(key)); err != nil {
+		t.Fatalf("the other writer's save dropped the YubiKey slot: %v", err)
+	}
+	// Removed (the password stays, so no new key): w, which still has the
+	// slot in memory, does not bring it back.
+	if err := v.RemoveYubiKey(333); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	w.Accounts[0].Note = "a later edit"
+	if err := w.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(path, unlocker(key)); err == nil {
+		t.Fatal("the other writer's save brought the removed YubiKey slot back")
+	}
+	if r, err := Read(path, password); err != nil || r.Accounts[0].Note != "a later edit" {
+		t.Fatalf("after both: %v", err)
+	}
+}
+
+// TestUpgradeFromFormat1: a format 1 vault opens, is written as format 2
+// at the first save, and the format 1 file stays as the newest kept copy.
+func TestUpgradeFromFormat1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.twofold")
+	old, err := os.ReadFile("testdata/vector-v1.twofold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, old, 0o600)
+	var vec vector
+	raw, _ := os.ReadFile("testdata/vector-v1.json")
+	json.Unmarshal(raw, &vec)
+	v, err := Open(path, pw(vec.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.version != 1 || len(v.Accounts) != 2 {
+		t.Fatalf("opened format %d with %d accounts", v.version, len(v.Accounts))
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := Inspect(path); err != nil || info.Version != FormatVersion {
+		t.Fatalf("after the save: format %v, %v", info, err)
+	}
+	kept, err := os.ReadFile(v.Generations()[0])
+	if err != nil || !bytes.Equal(kept, old) {
+		t.Fatalf("the format 1 file is not the newest kept copy: %v", err)
+	}
+	r, err := Read(path, pw(vec.Password))
+	if err != nil || len(r.Accounts) != 2 || r.Accounts[1].Kind != HOTP {
+		t.Fatalf("the upgraded vault: %v", err)
 	}
 }
