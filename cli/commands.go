@@ -266,7 +266,10 @@ func runAdd(s *session, args []string) error {
 		}
 	}
 	if len(found) == 0 {
-		if len(problems) == 0 {
+		switch {
+		case s.stopped != nil:
+			return s.stoppedAdding(0)
+		case len(problems) == 0:
 			return i18n.Error("nothing to add")
 		}
 		return errors.New(strings.Join(problems, "; "))
@@ -302,6 +305,9 @@ func runAdd(s *session, args []string) error {
 		if err := v.Save(); err != nil {
 			return err
 		}
+	}
+	if s.stopped != nil {
+		return s.stoppedAdding(added)
 	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
@@ -411,4 +417,10 @@ func runVersion(s *session, args []string) error {
 	}
 	fmt.Fprintln(s.env.Stdout, i18n.Tf("Vault: %s (%s)", p, state))
 	return nil
+}
+
+// stoppedAdding is the one line that ends an `add --image` that Ctrl+C
+// stopped: what the images scanned so far gave is added.
+func (s *session) stoppedAdding(added int) error {
+	return errors.New(i18n.Tf("stopped after %s; %s", i18n.Tf("%d of %d images", s.stopped.done, s.stopped.total), i18n.Nf("%d accounts added", added, added)))
 }

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"os"
 	"os/signal"
 
@@ -58,6 +60,9 @@ func runScan(s *session, args []string) error {
 			fmt.Fprintf(s.env.Stdout, "%s: %s\n", r.File, t)
 		}
 	}
+	if s.stopped != nil {
+		return errors.New(i18n.Nf("stopped after %d of %d images", s.stopped.total, s.stopped.done, s.stopped.total))
+	}
 	if failed > 0 {
 		return errQuiet
 	}
@@ -89,9 +94,18 @@ func (s *session) scanSources(paths []string, screen, clip bool) ([]scanner.File
 	return results, nil
 }
 
-// scanPaths scans files and folders, showing progress on a terminal.
+// interrupted is the context a scan stops on: Ctrl+C.
+var interrupted = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+// scanStop is a scan that Ctrl+C ended after done of total images.
+type scanStop struct{ done, total int }
+
+// scanPaths scans files and folders, showing progress on a terminal. An
+// interrupted scan returns the images scanned so far and sets s.stopped.
 func (s *session) scanPaths(paths []string) ([]scanner.FileResult, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interrupted()
 	defer stop()
 	var progress scanner.Progress
 	if f, ok := s.rawStderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -102,7 +116,14 @@ func (s *session) scanPaths(paths []string) ([]scanner.FileResult, error) {
 			}
 		}
 	}
-	return scanner.ScanPaths(ctx, paths, progress)
+	results, err := scanner.ScanPaths(ctx, paths, progress)
+	if err != nil || ctx.Err() == nil {
+		return results, err
+	}
+	total := len(results)
+	results = slices.DeleteFunc(results, func(r scanner.FileResult) bool { return errors.Is(r.Err, context.Canceled) })
+	s.stopped = &scanStop{done: len(results), total: total}
+	return results, nil
 }
 
 // imageAccounts scans images for `add --image`: the accounts found, and

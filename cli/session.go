@@ -27,6 +27,8 @@ type session struct {
 	pinFile      string // --pin-file: a YubiKey's PIV PIN
 	path         string // resolved vault path, once known
 	stdinUsed    bool
+	// stopped is set when Ctrl+C ended a scan of images early.
+	stopped *scanStop
 }
 
 // flags makes a flag set that also knows the global flags, so they may
