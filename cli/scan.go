@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"os"
 	"os/signal"
+	"slices"
 
 	"golang.org/x/term"
 
