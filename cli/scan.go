@@ -16,6 +16,10 @@ import (
 	"twofold/scanner"
 )
 
+// errIncompleteTransfer: images held some parts of a Google Authenticator
+// transfer, not all (what was found is still shown or added).
+var errIncompleteTransfer = i18n.Error("a Google Authenticator transfer is incomplete: scan the parts it is missing too")
+
 // scanLine is one line of `scan --json`.
 type scanLine struct {
 	File  string   `json:"file"`
@@ -39,7 +43,13 @@ func runScan(s *session, args []string) error {
 	}
 	failed := 0
 	enc := json.NewEncoder(s.jsonOut)
+	var transfers scanner.Transfers
 	for _, r := range results {
+		for _, t := range r.Texts {
+			if f := scanner.Interpret(t); f.Batch != nil {
+				transfers.Add(f.Batch)
+			}
+		}
 		line := scanLine{File: r.File, Texts: r.Texts}
 		if line.Texts == nil {
 			line.Texts = []string{}
@@ -59,6 +69,14 @@ func runScan(s *session, args []string) error {
 		for _, t := range r.Texts {
 			fmt.Fprintf(s.env.Stdout, "%s: %s\n", r.File, t)
 		}
+	}
+	if !*asJSON {
+		for _, st := range transfers.Status() {
+			fmt.Fprintln(s.env.Stderr, st+".")
+		}
+	}
+	if !transfers.Complete() {
+		return errIncompleteTransfer
 	}
 	if s.stopped != nil {
 		return errors.New(i18n.Nf("stopped after %d of %d images", s.stopped.total, s.stopped.done, s.stopped.total))
@@ -154,6 +172,9 @@ func (s *session) imageAccounts(paths []string, screen, clip bool) ([]*accounts.
 	}
 	for _, st := range transfers.Status() {
 		fmt.Fprintln(s.env.Stdout, st+".")
+	}
+	if !transfers.Complete() {
+		problems = append(problems, errIncompleteTransfer.Error())
 	}
 	return found, problems, nil
 }
