@@ -15,7 +15,7 @@ h=$work/hostile
 secret=JBSWY3DPEHPK3PXPJBSWY3DP # hostile.Secret
 go run ./bench/hostile -out "$h"
 mkfifo "$h/fifo"
-export TWOFOLD_VAULT=$work/vault.twofold DBUS_SESSION_BUS_ADDRESS=unix:path=$work/no-bus
+export TWOFOLD_VAULT=$work/vault.twofold TWOFOLD_STATE=$work/state DBUS_SESSION_BUS_ADDRESS=unix:path=$work/no-bus
 "$bin" vault protect --password --password-file "$h/password" >/dev/null 2>&1 ||
 	"$bin" vault protect --password --weak-password --password-file "$h/password" >/dev/null 2>&1
 

@@ -18,7 +18,7 @@ trap '{ [ -n "${app:-}" ] && kill "$app"; [ -n "${demo:-}" ] && kill "$demo"; } 
 
 go build -tags "$GO_TAGS" -o "$work/twofold" .
 go build -o "$work/demo" ./hardware/cardsim/demo
-export TWOFOLD_VAULT="$work/vault.twofold"
+export TWOFOLD_VAULT="$work/vault.twofold" TWOFOLD_STATE="$work/state"
 printf 'correct horse battery staple\n' >"$work/pw"
 "$work/twofold" add - <docs/screenshots/demo-accounts.txt >/dev/null
 "$work/twofold" vault protect --password --password-file "$work/pw" >/dev/null

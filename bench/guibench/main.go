@@ -56,6 +56,7 @@ func main() {
 	build(blank, "./bench/guibench/blank", "")
 
 	vault := filepath.Join(work, "vault.twofold")
+	os.Setenv("TWOFOLD_STATE", filepath.Join(work, "state")) // kept copies and locks: not the user's
 	seed(twofold, vault, *n)
 	env := append(os.Environ(), "TWOFOLD_VAULT="+vault, "TWOFOLD_NTP_SERVER=127.0.0.1:9") // no clock check traffic
 	// Settings: no idle lock, no clock check.
