@@ -43,7 +43,11 @@ var Files embed.FS
 const FilesDir = "catalog"
 
 var (
+	// bundle holds English from the start; another language's catalogue
+	// is parsed when Set first chooses it (a command's start-up pays only
+	// for the language it speaks).
 	bundle = newBundle()
+	parsed = map[string]bool{"en": true}
 
 	mu      sync.RWMutex
 	current = "en"
@@ -54,17 +58,20 @@ var (
 func newBundle() *i18n.Bundle {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, l := range Languages {
-		name := FilesDir + "/" + l + ".json"
-		data, err := Files.ReadFile(name)
-		if err != nil {
-			panic(err) // every language's file is embedded
-		}
-		if _, err := b.ParseMessageFileBytes(data, name); err != nil {
-			panic(fmt.Sprintf("i18n: %s: %v", name, err)) // the package test parses them too
-		}
-	}
+	parse(b, "en")
 	return b
+}
+
+// parse adds lang's catalogue to b.
+func parse(b *i18n.Bundle, lang string) {
+	name := FilesDir + "/" + lang + ".json"
+	data, err := Files.ReadFile(name)
+	if err != nil {
+		panic(err) // every language's file is embedded
+	}
+	if _, err := b.ParseMessageFileBytes(data, name); err != nil {
+		panic(fmt.Sprintf("i18n: %s: %v", name, err)) // the package test parses them too
+	}
 }
 
 // Set makes lang ("en", "fr", or "" for the system's language) the
@@ -76,6 +83,10 @@ func Set(lang string) {
 	lang = Match(lang)
 	mu.Lock()
 	defer mu.Unlock()
+	if !parsed[lang] {
+		parse(bundle, lang)
+		parsed[lang] = true
+	}
 	current = lang
 	loc = i18n.NewLocalizer(bundle, lang, "en")
 	clear(cache)
