@@ -289,6 +289,7 @@ func (g *gui) showSettings() {
 		addKey.Disable()
 	}
 
+	several, askPassword := g.severalSection(refresh)
 	// Check boxes take the whole width, not the form's second column:
 	// their words do not wrap, and French ones are long.
 	form := container.NewVBox(
@@ -303,7 +304,8 @@ func (g *gui) showSettings() {
 		widget.NewForm(
 			widget.NewFormItem(i18n.T("Vault"), container.NewVBox(path, copyPath)),
 			widget.NewFormItem(i18n.T("Protection"), container.NewVBox(protection, keys, password, addKey, wayBack)),
-			widget.NewFormItem(i18n.T("Several computers"), g.severalSection(refresh))),
+			widget.NewFormItem(i18n.T("Several computers"), several)),
+		askPassword,
 	)
 	// It scrolls: on a small window the form is taller than the window.
 	d := dialog.NewCustom(i18n.T("Settings"), i18n.T("Close"), container.NewVScroll(form), g.win)

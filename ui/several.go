@@ -31,10 +31,11 @@ func (g *gui) askAtStart(id string) bool {
 	return g.app.Preferences().BoolWithFallback(prefAskPassword+id, true)
 }
 
-// severalSection is Settings' "Use on several computers": who uses the
-// vault, the last merge, and the ways to move the vault into a synced
-// folder or to use one from there.
-func (g *gui) severalSection(refresh func()) fyne.CanvasObject {
+// severalSection is Settings' "Several computers": who uses the vault,
+// the last merge, and the ways to move the vault into a synced folder or
+// to use one from there; and, apart (a check box takes the whole width),
+// whether to ask for the password at start.
+func (g *gui) severalSection(refresh func()) (fyne.CanvasObject, *widget.Check) {
 	about := widget.NewLabel(g.severalStatus())
 	about.Wrapping = fyne.TextWrapWord
 	move := widget.NewButtonWithIcon(i18n.T("Move to a synced folder…"), theme.FolderOpenIcon(), func() { g.chooseSyncFolder(refresh) })
@@ -52,7 +53,7 @@ func (g *gui) severalSection(refresh func()) fyne.CanvasObject {
 			ask.Hide() // only the password opens it, or there is none
 		}
 	}
-	return container.NewVBox(about, move, use, ask)
+	return container.NewVBox(about, move, use), ask
 }
 
 // severalStatus is one or two sentences on who uses the vault.
@@ -65,6 +66,9 @@ func (g *gui) severalStatus() string {
 	}
 	var names []string
 	for _, c := range g.vault.Computers() {
+		if c.This {
+			c.Name = i18n.Tf("%s (this one)", c.Name)
+		}
 		names = append(names, c.Name)
 	}
 	s := i18n.Tf("Used on these computers: %s.", strings.Join(names, ", "))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -93,9 +95,16 @@ func TestSeveralComputers(t *testing.T) {
 		t.Error("the next start would ask for the password again")
 	}
 	fyne.DoAndWait(g.showSettings)
-	status := keys(labels(w.Canvas().Overlays().Top()))
+	settings = w.Canvas().Overlays().Top()
+	status := keys(labels(settings))
 	if !strings.Contains(status, "Used on these computers:") {
 		t.Errorf("Settings does not list the computers: %s", status)
+	}
+	if path := os.Getenv("TWOFOLD_SHOT"); path != "" { // to look at the section
+		fyne.DoAndWait(func() { find(t, settings, func(s *container.Scroll) bool { return true }).ScrollToBottom() })
+		f, _ := os.Create(path)
+		png.Encode(f, w.Canvas().Capture())
+		f.Close()
 	}
 }
 
