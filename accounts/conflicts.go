@@ -108,29 +108,36 @@ func (v *Vault) KeptConflicts() []string {
 // not merge, and why. They are left where they are.
 func (v *Vault) Conflicts() []ConflictCopy { return slices.Clone(v.left) }
 
-// readCopy opens another file of this vault with the key in memory.
+// readCopy opens a sync tool's copy of this vault with the key in memory.
 func (v *Vault) readCopy(p string) (*Contents, error) {
 	data, err := readFile(p)
 	if err != nil {
 		return nil, err
 	}
 	defer clear(data)
+	_, c, err := v.openOther(data)
+	return c, err
+}
+
+// openOther opens the bytes of another file of this vault (the file on
+// disk now, or a copy) with a key in memory.
+func (v *Vault) openOther(data []byte) (header, *Contents, error) {
 	h, off, err := parseHeader(data)
 	if err != nil {
-		return nil, err
+		return h, nil, err
 	}
 	if h.ID != v.hdr.ID {
-		return nil, ErrOtherVault
+		return h, nil, ErrOtherVault
 	}
 	key := v.keyFor(h)
 	if key == nil {
-		return nil, ErrKeyChanged
+		return h, nil, ErrKeyChanged
 	}
 	c, err := openBody(data, off, key)
 	if err != nil {
-		return nil, err
+		return h, nil, err
 	}
-	return &c, nil
+	return h, &c, nil
 }
 
 // keyFor is the key in memory that opens a file with header h, or nil.

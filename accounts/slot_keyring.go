@@ -66,7 +66,7 @@ func onlyOtherComputers(h header) error {
 	}
 	var hosts []string
 	for _, s := range h.Slots {
-		if s.Type != SlotKeyring || s.Args["device"] == "" || s.Args["device"] == d.ID {
+		if !otherComputers(s, d.ID) {
 			return nil
 		}
 		host := s.Args["host"]
@@ -80,16 +80,20 @@ func onlyOtherComputers(h header) error {
 	return &OtherComputersError{Hosts: hosts}
 }
 
-// foreign: a keyring slot of another computer (one written before slots
-// named their computer counts as this one's).
-func (v *Vault) foreign(s Stanza) bool {
+// otherComputers: s is a keyring slot of a computer other than the one
+// with this device ID (one written before slots named their computer
+// counts as this one's).
+func otherComputers(s Stanza, device string) bool {
 	d := s.Args["device"]
-	return s.Type == SlotKeyring && d != "" && d != v.clock.device
+	return s.Type == SlotKeyring && d != "" && d != device
 }
+
+// foreign: a keyring slot of another computer than this vault's.
+func (v *Vault) foreign(s Stanza) bool { return otherComputers(s, v.clock.device) }
 
 func (KeyringSlot) Unlock(s Stanza) ([]byte, error) {
 	// Another computer's item is in its own keyring, never in this one.
-	if d, err := ThisDevice(); err == nil && s.Args["device"] != "" && s.Args["device"] != d.ID {
+	if d, err := ThisDevice(); err == nil && otherComputers(s, d.ID) {
 		return nil, fmt.Errorf("%w (its key is in the keyring of %s)", ErrKeyMissing, s.Args["host"])
 	}
 	var v string

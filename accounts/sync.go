@@ -90,9 +90,8 @@ func (v *Vault) noteArrivals() {
 	if data, err := bounded.ReadFile(filepath.Join(dir, seenFile), 64); err == nil {
 		seen, _ = strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
 	}
-	n, from, newest := 0, map[string]bool{}, seen
+	n, from := 0, map[string]bool{}
 	eachRecord(v.contents(), func(_ string, _ any, s Stamp) {
-		newest = max(newest, s.At)
 		if seen > 0 && s.At > seen && s.By != v.clock.device {
 			n++
 			from[s.By] = true
@@ -100,23 +99,9 @@ func (v *Vault) noteArrivals() {
 	})
 	if n > 0 {
 		v.report(n, from)
-		v.keepLastSync()
 	}
-	v.markSeen(newest)
-}
-
-// newestStamp is the time of the latest stamp in the vault.
-func (v *Vault) newestStamp() int64 {
-	var at int64
-	eachRecord(v.contents(), func(_ string, _ any, s Stamp) { at = max(at, s.At) })
-	return at
-}
-
-// markSeen remembers the latest stamp this computer has seen. Not
-// synced to disk: a lost one only reports some changes twice.
-func (v *Vault) markSeen(at int64) {
-	if dir, err := vaultStateDir(v.hdr.ID); err == nil && at > 0 {
-		os.WriteFile(filepath.Join(dir, seenFile), []byte(strconv.FormatInt(at, 10)), 0o600)
+	if n > 0 || seen == 0 {
+		v.keepLastSync()
 	}
 }
 
@@ -134,14 +119,25 @@ func (v *Vault) report(n int, from map[string]bool) {
 	v.lastSync = r
 }
 
-// keepLastSync records the last merge for later processes (status).
+// keepLastSync records, for later processes, the last merge (status) and
+// the latest stamp now seen here (noteArrivals). Called only when
+// something came from elsewhere: this computer's own stamps never count
+// as arrivals, so its saves need not move the mark. The mark is not
+// synced to disk: a lost one only reports some changes twice.
 func (v *Vault) keepLastSync() {
 	dir, err := vaultStateDir(v.hdr.ID)
-	if err != nil || v.lastSync.At.IsZero() {
+	if err != nil {
 		return
 	}
-	if data, err := json.Marshal(v.lastSync); err == nil {
-		securefile.Write(filepath.Join(dir, lastSyncFile), data)
+	if !v.lastSync.At.IsZero() {
+		if data, err := json.Marshal(v.lastSync); err == nil {
+			securefile.Write(filepath.Join(dir, lastSyncFile), data)
+		}
+	}
+	var newest int64
+	eachRecord(v.contents(), func(_ string, _ any, s Stamp) { newest = max(newest, s.At) })
+	if newest > 0 {
+		os.WriteFile(filepath.Join(dir, seenFile), []byte(strconv.FormatInt(newest, 10)), 0o600)
 	}
 }
 
@@ -433,49 +429,44 @@ func (v *Vault) mergeDisk() (int, error) {
 	// Looked at before reading: if the file changes in between, the next
 	// look sees it changed.
 	st, err := os.Stat(v.path)
-	if err == nil && v.unchanged(st) {
-		// The file is as this vault last read or wrote it.
-		n := v.mergeConflicts()
-		if n > 0 {
-			v.keepLastSync()
+	n := 0
+	if err != nil || !v.unchanged(st) { // else the file is as this vault last read or wrote it
+		data, err := readFile(v.path)
+		switch {
+		case errors.Is(err, ErrNoVault):
+		case err != nil:
+			return 0, err
+		default:
+			v.disk = st
+			n, err = v.mergeFile(data)
+			clear(data)
+			if err != nil {
+				return 0, fmt.Errorf("%s: %w", v.path, err)
+			}
 		}
-		return n, nil
 	}
-	data, err := readFile(v.path)
-	if errors.Is(err, ErrNoVault) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	v.disk = st
-	defer clear(data)
-	h, off, err := parseHeader(data)
-	switch {
-	case errors.Is(err, ErrNewerVersion):
-		return 0, fmt.Errorf("%s: %w", v.path, err)
-	case err != nil:
-		return 0, nil // damaged: replaced by what is in memory; a kept generation holds it
-	}
-	if h.ID != v.hdr.ID {
-		return 0, fmt.Errorf("%s: %w", v.path, ErrOtherVault)
-	}
-	key := v.keyFor(h)
-	if key == nil {
-		return 0, ErrKeyChanged
-	}
-	disk, err := openBody(data, off, key)
-	if err != nil {
-		return 0, nil // damaged body: as a damaged file
-	}
-	if hmac.Equal(key, v.key) {
-		v.hdr = mergeHeaders(v.hdr, h)
-	}
-	n := v.mergeIn(&disk) + v.mergeConflicts()
-	if n > 0 {
+	if n += v.mergeConflicts(); n > 0 {
 		v.keepLastSync()
 	}
 	return n, nil
+}
+
+// mergeFile merges the bytes of the vault's file on disk. One that is
+// damaged is left to be replaced by what is in memory (a kept generation
+// holds it); one of a newer format, another vault or a key not held here
+// is an error, and nothing is merged.
+func (v *Vault) mergeFile(data []byte) (int, error) {
+	h, disk, err := v.openOther(data)
+	switch {
+	case errors.Is(err, ErrNewerVersion), errors.Is(err, ErrOtherVault), errors.Is(err, ErrKeyChanged):
+		return 0, err
+	case err != nil:
+		return 0, nil
+	}
+	if hmac.Equal(keyCheck(v.key), h.KeyCheck) {
+		v.hdr = mergeHeaders(v.hdr, h)
+	}
+	return v.mergeIn(disk), nil
 }
 
 // unchanged: st is the file this vault last read or wrote. Every write,
@@ -553,15 +544,7 @@ func mergeHeaders(a, b header) header {
 	for id, s := range removed {
 		out.Removed = append(out.Removed, RemovedSlot{ID: id, Stamp: s})
 	}
-	slices.SortFunc(out.Removed, func(x, y RemovedSlot) int {
-		if x.ID < y.ID {
-			return -1
-		}
-		if x.ID > y.ID {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out.Removed, func(x, y RemovedSlot) int { return strings.Compare(x.ID, y.ID) })
 	seen := map[string]bool{}
 	out.Slots = nil
 	for _, s := range slices.Concat(a.Slots, b.Slots) {

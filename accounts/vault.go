@@ -588,7 +588,6 @@ func (v *Vault) Save() error {
 	}
 	v.disk, _ = os.Stat(v.path)
 	v.version = FormatVersion
-	v.markSeen(v.newestStamp())
 	if err := keepConflicts(dir, v.conflicts); err != nil {
 		return err
 	}
@@ -884,12 +883,9 @@ func Inspect(path string) (*Info, error) {
 		h, _, err = parseHeader(data)
 		if err == nil {
 			info.Version, info.ID = int(binary.BigEndian.Uint16(data[len(magic):])), h.ID
-			here := &Vault{}
-			if c, err := thisClock(); err == nil {
-				here.clock = c
-			}
+			here, _ := ThisDevice()
 			for _, s := range h.Slots {
-				if here.foreign(s) {
+				if otherComputers(s, here.ID) {
 					continue // another computer's keyring slot
 				}
 				info.Slots = append(info.Slots, s.Type)

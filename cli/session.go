@@ -275,6 +275,8 @@ func explain(err error, path string) string {
 		var oc *accounts.OtherComputersError
 		errors.As(err, &oc)
 		return i18n.Tf("this vault opens only with the keyring of %s: there, give it a password ('twofold vault protect --password'), then open it here once with that password", strings.Join(oc.Hosts, ", "))
+	case errors.Is(err, accounts.ErrNotPortable):
+		return i18n.T("the vault opens only with this computer's keyring: give it a password first ('twofold vault protect --password'), so that your other computers can open it")
 	case errors.Is(err, accounts.ErrKeyMissing):
 		return i18n.T("the OS keyring holds no key for this vault (was it deleted?); if the vault also has a password, give it with --password-file")
 	case errors.Is(err, errCannotCreate):

@@ -310,9 +310,6 @@ func vaultMove(s *session, args []string) error {
 	defer v.Close()
 	old := v.Path()
 	if err := v.MoveTo(pos[0]); err != nil {
-		if errors.Is(err, accounts.ErrNotPortable) {
-			return errors.New(i18n.T("the vault opens only with this computer's keyring: give it a password first ('twofold vault protect --password'), so that your other computers can open it"))
-		}
 		return err
 	}
 	fmt.Fprintln(s.env.Stdout, i18n.Tf("Moved the vault from %s to %s; Twofold uses it there from now on.", old, v.Path()))

@@ -61,11 +61,12 @@ func (g *gui) severalStatus() string {
 	if g.vault == nil {
 		return i18n.T("No vault yet: it is created with your first account.")
 	}
-	if !g.vault.UsedElsewhere() {
+	computers := g.vault.Computers()
+	if !slices.ContainsFunc(computers, func(c accounts.Computer) bool { return !c.This }) {
 		return i18n.T("Only this computer uses this vault. Put it in a folder that Syncthing, Nextcloud or Dropbox syncs to use it on your other computers too.")
 	}
 	var names []string
-	for _, c := range g.vault.Computers() {
+	for _, c := range computers {
 		if c.This {
 			c.Name = i18n.Tf("%s (this one)", c.Name)
 		}
