@@ -56,4 +56,4 @@ RUN_PACKAGES=(libgl1-mesa-dri ca-certificates libpcsclite1)
 PACKAGE_PACKAGES=(gcc-mingw-w64-x86-64 dpkg-dev zip xz-utils file nsis imagemagick)
 # What the tests run against.
 TEST_PACKAGES=(xvfb xauth x11-utils xdotool xclip dbus gnome-keyring libsecret-tools oathtool imagemagick poppler-utils
-	pcscd vsmartcard-vpcd pcsc-tools yubikey-manager yubico-piv-tool syncthing)
+	pcscd vsmartcard-vpcd pcsc-tools yubikey-manager yubico-piv-tool syncthing zbar-tools zxing-cpp-tools)

@@ -1,8 +1,11 @@
 // Command scanbench measures Twofold's QR decoding against zbarimg (Debian
 // zbar-tools) and ZXingReader (Debian zxing-cpp-tools) on the same
-// generated corpus in the same run: decode rate per category and median /
-// 95th percentile wall time per image. Every decoder runs as a process per
-// image, so each pays one process start.
+// generated corpus in the same run: decode rate per category, median /
+// 95th percentile wall time per image, the union of what the two peers
+// read and which of those images Twofold misses, and peak memory. Every
+// decoder runs as a process per image, so each pays one process start.
+//
+// Twofold is the real binary (`twofold scan --json`), built here.
 //
 //	go run ./bench/scanbench [-n 10] [-seed 1] [-keep DIR]
 package main
@@ -12,27 +15,26 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"twofold/internal/qrcorpus"
-	"twofold/scanner"
 )
 
 func main() {
-	if len(os.Args) == 3 && os.Args[1] == "-decode" {
-		decodeOne(os.Args[2])
-		return
-	}
 	n := flag.Int("n", 10, "images per category")
 	seed := flag.Uint64("seed", 1, "corpus seed")
 	keep := flag.String("keep", "", "write the corpus here and keep it")
+	from := flag.String("dir", "", "measure on the images in this folder instead (ZXing's blackbox layout: each image beside a .txt of its text; its folder is its category)")
 	only := flag.String("only", "", "run only this decoder (twofold, zbarimg, ZXingReader)")
+	tags := flag.String("tags", "no_emoji", "build tags of Twofold, as users get it (scripts/lib.sh GO_TAGS)")
 	flag.Parse()
 
 	dir := *keep
@@ -43,14 +45,26 @@ func main() {
 		dir = d
 	}
 	check(os.MkdirAll(dir, 0o755))
-	corpus := qrcorpus.Generate(*seed, *n)
-	for _, im := range corpus {
-		check(os.WriteFile(filepath.Join(dir, im.Name), im.Data, 0o644))
+	corpus, categories := qrcorpus.Generate(*seed, *n), qrcorpus.Categories
+	if *from != "" {
+		corpus, categories = readDir(*from)
 	}
-	self, err := os.Executable()
-	check(err)
+	count := map[string]int{}
+	for _, im := range corpus {
+		count[im.Category]++
+		count["all"]++
+		if im.Data != nil {
+			check(os.WriteFile(filepath.Join(dir, im.Name), im.Data, 0o644))
+		}
+	}
+	// Twofold as users run it: the real binary, start-up included.
+	twofold := filepath.Join(dir, "twofold")
+	build := exec.Command("go", "build", "-tags", *tags, "-o", twofold, ".")
+	build.Stderr = os.Stderr
+	check(build.Run())
+	defer os.Remove(twofold)
 	decoders := []decoder{
-		{"twofold", []string{self, "-decode"}, parseLines},
+		{"twofold", []string{twofold, "scan", "--json"}, parseJSON},
 		{"zbarimg", []string{"zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"}, parseLines},
 		{"zbarimg-inv", []string{"zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", "-Stest-inverted"}, parseLines},
 		{"ZXingReader", []string{"ZXingReader", "-format", "QRCode"}, parseZXing},
@@ -61,21 +75,54 @@ func main() {
 	type key struct{ dec, cat string }
 	ok := map[key]int{}
 	times := map[key][]time.Duration{}
+	read := map[string]map[string]bool{}  // image -> decoder -> read it all
+	peak := map[string]map[string]int64{} // image -> decoder -> max RSS
 	for _, d := range decoders {
 		if *only != "" && !strings.HasPrefix(d.name, *only) {
 			continue
 		}
 		for _, im := range corpus {
+			path := filepath.Join(dir, im.Name)
+			if im.Data == nil {
+				path = filepath.Join(*from, im.Name)
+			}
+			// Through sh: a child forked from this big process would count
+			// this process's pages in its peak memory.
+			cmd := exec.Command("sh", append([]string{"-c", `exec "$0" "$@"`}, append(d.argv, path)...)...)
 			start := time.Now()
-			out, _ := exec.Command(d.argv[0], append(d.argv[1:], filepath.Join(dir, im.Name))...).Output()
+			out, _ := cmd.Output()
 			took := time.Since(start)
 			got := d.parse(string(out))
 			k := key{d.name, im.Category}
 			times[k] = append(times[k], took)
 			times[key{d.name, "all"}] = append(times[key{d.name, "all"}], took)
+			if read[im.Name] == nil {
+				read[im.Name], peak[im.Name] = map[string]bool{}, map[string]int64{}
+			}
+			if cmd.ProcessState != nil {
+				if ru, isRU := cmd.ProcessState.SysUsage().(*syscall.Rusage); isRU {
+					peak[im.Name][d.name] = ru.Maxrss << 10
+				}
+			}
 			if correct(got, im.Payloads) {
 				ok[k]++
 				ok[key{d.name, "all"}]++
+				read[im.Name][d.name] = true
+			}
+		}
+	}
+	// The union: an image either peer reads (zbarimg in either mode).
+	var missed []string
+	for _, im := range corpus {
+		r := read[im.Name]
+		if r["zbarimg"] || r["zbarimg-inv"] || r["ZXingReader"] {
+			for _, cat := range []string{im.Category, "all"} {
+				ok[key{"union", cat}]++
+			}
+			if !r["twofold"] {
+				ok[key{"missed", im.Category}]++
+				ok[key{"missed", "all"}]++
+				missed = append(missed, im.Name)
 			}
 		}
 	}
@@ -84,12 +131,9 @@ func main() {
 	for _, d := range decoders {
 		fmt.Fprintf(tw, "%s rate\tmedian\tp95\t", d.name)
 	}
-	fmt.Fprintln(tw)
-	for _, cat := range append(slices.Clone(qrcorpus.Categories), "all") {
-		total := *n
-		if cat == "all" {
-			total = *n * len(qrcorpus.Categories)
-		}
+	fmt.Fprintln(tw, "union rate\tunion missed\t")
+	for _, cat := range append(slices.Clone(categories), "all") {
+		total := max(1, count[cat])
 		fmt.Fprintf(tw, "%s\t", cat)
 		for _, d := range decoders {
 			k := key{d.name, cat}
@@ -100,10 +144,60 @@ func main() {
 			med, p95 := quantiles(times[k])
 			fmt.Fprintf(tw, "%d%%\t%s\t%s\t", 100*ok[k]/total, ms(med), ms(p95))
 		}
-		fmt.Fprintln(tw)
+		fmt.Fprintf(tw, "%d%%\t%d\t\n", 100*ok[key{"union", cat}]/total, ok[key{"missed", cat}])
 	}
 	tw.Flush()
-	fmt.Printf("\n%d images per category, seed %d. Rate: images whose codes were all read exactly (negatives: nothing read).\n", *n, *seed)
+	if *from != "" {
+		fmt.Printf("\n%d images from %s. ", len(corpus), *from)
+	} else {
+		fmt.Printf("\n%d images per category, seed %d. ", *n, *seed)
+	}
+	fmt.Println("Rate: images whose codes were all read exactly (negatives: nothing read).")
+	fmt.Printf("Union: images zbarimg (either mode) or ZXingReader reads; missed: of those, what Twofold does not read.\n")
+	if len(missed) > 0 {
+		fmt.Printf("Missed: %s\n", strings.Join(missed, " "))
+	}
+	// Peak memory: the largest of each decoder, and the largest excess
+	// of Twofold over ZXingReader on one image.
+	var worst string
+	most := map[string]int64{}
+	excess := int64(math.MinInt64)
+	for name, p := range peak {
+		for dec, v := range p {
+			most[dec] = max(most[dec], v)
+		}
+		if _, both := p["ZXingReader"]; both {
+			if d := p["twofold"] - p["ZXingReader"]; d > excess {
+				excess, worst = d, name
+			}
+		}
+	}
+	fmt.Printf("Peak memory: twofold %d MB, zbarimg %d MB, ZXingReader %d MB; most over ZXingReader on one image: %+d MB (%s)\n",
+		most["twofold"]>>20, most["zbarimg"]>>20, most["ZXingReader"]>>20, excess>>20, worst)
+}
+
+// readDir lists the images under root that have a .txt beside them
+// holding their text.
+func readDir(root string) ([]qrcorpus.Image, []string) {
+	var out []qrcorpus.Image
+	var cats []string
+	check(filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) == ".txt" {
+			return err
+		}
+		want, err := os.ReadFile(strings.TrimSuffix(path, filepath.Ext(path)) + ".txt")
+		if err != nil {
+			return nil // not a test image
+		}
+		rel, _ := filepath.Rel(root, path)
+		cat := filepath.Dir(rel)
+		if !slices.Contains(cats, cat) {
+			cats = append(cats, cat)
+		}
+		out = append(out, qrcorpus.Image{Name: rel, Category: cat, Payloads: []string{strings.TrimSuffix(string(want), "\n")}})
+		return nil
+	}))
+	return out, cats
 }
 
 type decoder struct {
@@ -112,12 +206,11 @@ type decoder struct {
 	parse func(string) []string
 }
 
-// decodeOne is Twofold's side: print each payload on a line.
-func decodeOne(path string) {
-	r := scanner.ScanFile(path)
-	for _, t := range r.Texts {
-		fmt.Println(t)
-	}
+// parseJSON reads `twofold scan --json`: one line per file.
+func parseJSON(out string) []string {
+	var line struct{ Texts []string }
+	json.Unmarshal([]byte(out), &line)
+	return line.Texts
 }
 
 func parseLines(out string) []string {

@@ -22,7 +22,8 @@ import (
 )
 
 // Categories, in the order Generate makes them.
-var Categories = []string{"screenshot-1080p", "screenshot-4k", "dark-mode", "jpeg", "photo", "thumbnail", "grey-scan", "multi", "negative"}
+var Categories = []string{"screenshot-1080p", "screenshot-4k", "dark-mode", "jpeg", "photo", "thumbnail", "grey-scan", "multi",
+	"browser-zoom", "dark-zoom", "transfer-zoom", "thin", "negative"}
 
 // Image is one generated test image.
 type Image struct {
@@ -82,6 +83,41 @@ func make1(r *rand.Rand, cat string, i int) Image {
 		drawQRs(page, r, parts, 3+r.IntN(2))
 		im.Payloads = parts
 		img = page
+	case "browser-zoom":
+		// A 2FA page's small code seen at an odd browser or desktop zoom:
+		// 2.25-3.5 px per module, its edges smoothed by the resampling.
+		page := newPage(r, 1920, 1080, false)
+		blitAt(page, r, zoomedQR(r, payload, 0, 255))
+		img = page
+	case "dark-zoom":
+		// The same on a dark page: light modules on a dark card.
+		page := newPage(r, 1920, 1080, true)
+		blitAt(page, r, zoomedQR(r, payload, 235, 24))
+		img = page
+	case "transfer-zoom":
+		// A whole transfer shown as three small codes side by side.
+		page := newPage(r, 1920, 1080, r.IntN(3) == 0)
+		parts := transferParts(r, 3)
+		x := 40 + r.IntN(200)
+		for _, pl := range parts {
+			q := zoomedQR(r, pl, 0, 255)
+			blit(page.Gray, q, x, 200+r.IntN(300))
+			x += q.Bounds().Dx() + 20 + r.IntN(40)
+		}
+		im.Payloads = parts
+		img = page
+	case "thin":
+		// A very long strip (a scrolling screenshot turned sideways, a
+		// banner): a code in it at 3-4 px per module.
+		w, h := 8000+r.IntN(12000), 300+r.IntN(200)
+		strip := image.NewGray(image.Rect(0, 0, w, h))
+		fillRect(strip, 0, 0, w, h, uint8(235+r.IntN(21)))
+		for k := 0; k < 200; k++ {
+			fillRect(strip, r.IntN(w), r.IntN(h), 10+r.IntN(60), 8+r.IntN(4), uint8(40+r.IntN(60)))
+		}
+		q := renderQR(payload, 3+r.IntN(2), 0, 255)
+		blit(strip, q, r.IntN(w-q.Bounds().Dx()), (h-q.Bounds().Dy())/2)
+		img = strip
 	case "negative":
 		page := newPage(r, 1920, 1080, r.IntN(3) == 0)
 		// Squares and stripes that look a little like codes but are not.
@@ -92,7 +128,7 @@ func make1(r *rand.Rand, cat string, i int) Image {
 		img = page
 		payload = ""
 	}
-	if cat != "multi" && payload != "" {
+	if im.Payloads == nil && payload != "" {
 		im.Payloads = []string{payload}
 	}
 	var buf bytes.Buffer
@@ -201,7 +237,19 @@ func drawQR(p *page, r *rand.Rand, payload string, px int, inverted bool) {
 	if inverted {
 		dark, light = 235, 24 // light modules on a dark card
 	}
-	q := renderQR(payload, px, dark, light)
+	blitAt(p, r, renderQR(payload, px, dark, light))
+}
+
+// zoomedQR draws payload as a site serves it, at 1 or 2 px per module,
+// and resamples it bilinearly to 2.25-3.5 px per module, as a browser
+// or desktop zoom of 112-350% does.
+func zoomedQR(r *rand.Rand, payload string, dark, light uint8) *image.Gray {
+	base := 1 + r.IntN(2)
+	return scaleBilinear(renderQR(payload, base, dark, light), (2.25+r.Float64()*1.25)/float64(base))
+}
+
+// blitAt puts q at a random place in the page's body.
+func blitAt(p *page, r *rand.Rand, q *image.Gray) {
 	b := p.Bounds()
 	x := r.IntN(max(1, b.Dx()-q.Bounds().Dx()))
 	y := b.Dy()/10 + r.IntN(max(1, b.Dy()*9/10-q.Bounds().Dy()))
@@ -325,6 +373,22 @@ func bilinear(g *image.Gray, x, y float64) float64 {
 	return top*(1-fy) + bot*fy
 }
 
+// scaleBilinear resizes g by f, sampling each output pixel's centre
+// bilinearly: the smooth scaling browsers and desktops apply to images.
+func scaleBilinear(g *image.Gray, f float64) *image.Gray {
+	b := g.Bounds()
+	w, h := int(float64(b.Dx())*f), int(float64(b.Dy())*f)
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		sy := math.Min(math.Max((float64(y)+0.5)/f-0.5, 0), float64(b.Dy())-1.001)
+		for x := 0; x < w; x++ {
+			sx := math.Min(math.Max((float64(x)+0.5)/f-0.5, 0), float64(b.Dx())-1.001)
+			out.Pix[y*out.Stride+x] = clamp(bilinear(g, sx, sy) + 0.5)
+		}
+	}
+	return out
+}
+
 func clamp(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
 
 // resize scales a square image to size×size by area averaging.
@@ -380,6 +444,23 @@ func PNG(payload string, px int) []byte {
 	var buf bytes.Buffer
 	png.Encode(&buf, renderQR(payload, px, 0, 255))
 	return buf.Bytes()
+}
+
+// Zoomed renders payload at base px per module and resamples it by f,
+// as a browser zooms an image.
+func Zoomed(payload string, base int, f float64) *image.Gray {
+	return scaleBilinear(renderQR(payload, base, 0, 255), f)
+}
+
+// Page is a light 1920×1080 page of "text" holding codes at the given
+// places: a screenshot.
+func Page(seed uint64, codes []*image.Gray, at []image.Point) *image.Gray {
+	r := rand.New(rand.NewPCG(seed, seed))
+	p := newPage(r, 1920, 1080, false)
+	for i, q := range codes {
+		blit(p.Gray, q, at[i].X, at[i].Y)
+	}
+	return p.Gray
 }
 
 // QR renders payload as a plain QR code at module size px.
