@@ -253,6 +253,17 @@ const (
 // names are long, so every code stays within MaxTransferCode bytes.
 // Every account must pass CanMigrate.
 func EncodeMigration(accts []*Account, perCode int) ([]string, error) {
+	var idb [4]byte
+	if _, err := rand.Read(idb[:]); err != nil {
+		return nil, err
+	}
+	return EncodeMigrationWithID(accts, perCode, binary.BigEndian.Uint32(idb[:]))
+}
+
+// EncodeMigrationWithID is EncodeMigration with the transfer's batch ID
+// chosen by the caller (the next IDs for further transfers), so the same
+// accounts give the same codes: for test corpora.
+func EncodeMigrationWithID(accts []*Account, perCode int, id uint32) ([]string, error) {
 	if perCode < 1 || perCode > MaxPerCode {
 		return nil, fmt.Errorf("a transfer code holds 1 to %d accounts, not %d", MaxPerCode, perCode)
 	}
@@ -270,12 +281,8 @@ func EncodeMigration(accts []*Account, perCode int) ([]string, error) {
 	var out []string
 	for len(codes) > 0 {
 		n := min(len(codes), MaxTransferParts)
-		uris, err := encodeTransfer(codes[:n])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, uris...)
-		codes = codes[n:]
+		out = append(out, encodeTransfer(codes[:n], id)...)
+		codes, id = codes[n:], id+1
 	}
 	return out, nil
 }
@@ -302,17 +309,12 @@ func packTransfer(accts []*Account, perCode int) ([][]*Account, error) {
 }
 
 // encodeTransfer writes one transfer: codes sharing a random batch ID.
-func encodeTransfer(codes [][]*Account) ([]string, error) {
-	var idb [4]byte
-	if _, err := rand.Read(idb[:]); err != nil {
-		return nil, err
-	}
-	id := uint64(binary.BigEndian.Uint32(idb[:]) & 0x7fffffff)
+func encodeTransfer(codes [][]*Account, id uint32) []string {
 	var out []string
 	for i, accts := range codes {
-		out = append(out, transferURI(accts, len(codes), i, id))
+		out = append(out, transferURI(accts, len(codes), i, uint64(id&0x7fffffff)))
 	}
-	return out, nil
+	return out
 }
 
 // transferURI is one transfer code: accts, as part index of size.

@@ -36,9 +36,9 @@ func DecodeImage(img image.Image, budget time.Duration) ([]string, error) {
 	}
 	deadline := time.Now().Add(budget)
 	g := toGray(img)
-	ps, cheap := passes(g)
+	ps, cheap, seen := passes(g)
 	for i, pass := range ps {
-		if i == cheap && !mayHoldCode(g) {
+		if i == cheap && *seen == 0 && !mayHoldCode(g) {
 			break
 		}
 		if texts := pass(); len(texts) > 0 {
@@ -51,17 +51,18 @@ func DecodeImage(img image.Image, budget time.Duration) ([]string, error) {
 	return nil, ErrNoQR
 }
 
-// mayHoldCode says whether a finder pattern shows anywhere in g or at
-// half its size, in either polarity. An image without one holds no code
-// any later pass could read, except a small blurred one (a thumbnail),
-// which the enlarging passes read and which is cheap to try. On
-// 1920×1080 this costs about a tenth of the passes it saves.
+// mayHoldCode says whether a finder pattern shows in g at half its
+// size, in either polarity (the cheap passes have looked at full size).
+// An image without one holds no code any later pass could read, except
+// a small blurred one (a thumbnail), which the enlarging passes read and
+// which is cheap to try. On 1920×1080 it costs a few milliseconds and
+// saves the 40-odd remaining passes.
 func mayHoldCode(g *image.Gray) bool {
 	b := g.Bounds()
 	if min(b.Dx(), b.Dy()) < 500 {
 		return true
 	}
-	for _, v := range []*image.Gray{g, downscale(g, 2)} {
+	for _, v := range []*image.Gray{downscale(g, 2)} {
 		for _, inverted := range []bool{false, true} {
 			if patternCandidates(v, inverted) > 0 {
 				return true
@@ -85,7 +86,8 @@ func harder(g *image.Gray, texts []string) []string {
 		return texts
 	}
 	for _, inverted := range []bool{false, true} {
-		for _, s := range decodeSizes(g, inverted) {
+		found, _ := decodeSizes(g, inverted)
+		for _, s := range found {
 			texts = appendNew(texts, s)
 		}
 	}
@@ -94,9 +96,11 @@ func harder(g *image.Gray, texts []string) []string {
 
 // passes lists the attempts in order of cost and likelihood. Each is a
 // closure so nothing is computed before it is needed. The first cheap
-// ones look at the image as it is; the rest are worth running only if
-// mayHoldCode.
-func passes(g *image.Gray) (ps []func() []string, cheap int) {
+// ones look at the image as it is and count in *seen the finder
+// patterns they find; the rest are worth running only if some were seen
+// or mayHoldCode.
+func passes(g *image.Gray) (ps []func() []string, cheap int, seen *int) {
+	seen = new(int)
 	b := g.Bounds()
 	long := max(b.Dx(), b.Dy())
 	short := min(b.Dx(), b.Dy())
@@ -109,7 +113,13 @@ func passes(g *image.Gray) (ps []func() []string, cheap int) {
 	// 1. As it is, then inverted (dark mode: light modules on dark).
 	add(func() *image.Gray { return g }, true)
 	// 1b. A code whose size in modules gozxing misjudges (sizes.go).
-	ps = append(ps, func() []string { return decodeSizes(g, false) }, func() []string { return decodeSizes(g, true) })
+	for _, inverted := range []bool{false, true} {
+		ps = append(ps, func() []string {
+			texts, n := decodeSizes(g, inverted)
+			*seen += n
+			return texts
+		})
+	}
 	cheap = len(ps)
 	// 2. A photo or a big scan: downscaling averages away noise and blur
 	//    and brings modules to a size the finder likes.
@@ -170,7 +180,7 @@ func passes(g *image.Gray) (ps []func() []string, cheap int) {
 			}
 		}
 	}
-	return ps, cheap
+	return ps, cheap, seen
 }
 
 // lazy computes f once, on first use.
@@ -234,17 +244,23 @@ func patternCandidates(g *image.Gray, inverted bool) (n int) {
 	return len(f.GetPossibleCenters())
 }
 
-// decodeSizes runs readSizes on one variant.
-func decodeSizes(g *image.Gray, inverted bool) []string {
+// decodeSizes runs readSizes on one variant, then readRegions if that
+// read nothing. It also says how many finder patterns gozxing's checks
+// found.
+func decodeSizes(g *image.Gray, inverted bool) ([]string, int) {
 	bmp, err := bitmap(g, inverted, false)
 	if err != nil {
-		return nil
+		return nil, 0
 	}
 	bm, err := bmp.GetBlackMatrix()
 	if err != nil {
-		return nil
+		return nil, 0
 	}
-	return readSizes(bm)
+	texts, centers, strict := readSizes(g, inverted, bm)
+	if len(texts) == 0 {
+		texts = readRegions(g, inverted, centers)
+	}
+	return texts, strict
 }
 
 // decodeGray runs gozxing's QR readers on one variant.

@@ -44,19 +44,22 @@ func TestZoomedCodes(t *testing.T) {
 }
 
 // TestTransferSideBySide: three small transfer codes in one screenshot
-// all read, including one whose third finder pattern gozxing's finder
-// misses (it pairs the other two with the neighbours' patterns).
+// all read, including ones whose third finder pattern gozxing's finder
+// misses or pairs with a neighbour's.
 func TestTransferSideBySide(t *testing.T) {
 	var accts []*accounts.Account
 	for i := range 6 {
 		accts = append(accts, &accounts.Account{Issuer: "Netim", Name: fmt.Sprintf("user%d@example.com", i),
 			Kind: accounts.TOTP, Algorithm: accounts.SHA1, Digits: 6, Period: 30, Secret: []byte(fmt.Sprintf("secret-%d-0123456789", i))})
 	}
-	parts, err := accounts.EncodeMigration(accts, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []float64{2.4, 2.75, 3.1, 3.4} {
+	for i, f := range []float64{3.1, 2.4, 2.75, 3.4, 2.6, 3.0} {
+		// Batch IDs chosen, so the codes (and the test) are the same at
+		// every run; ID 0 at zoom 3.1 once ran out of guesses before the
+		// right one.
+		parts, err := accounts.EncodeMigrationWithID(accts, 2, uint32(i*7919))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var codes []*image.Gray
 		var at []image.Point
 		x := 60
@@ -74,22 +77,26 @@ func TestTransferSideBySide(t *testing.T) {
 	}
 }
 
-// TestMayHoldCode: the quick check never turns away an image that holds
-// a code the passes read, and turns away every negative.
-func TestMayHoldCode(t *testing.T) {
+// TestQuickCheck: after the cheap passes, the quick check never turns
+// away an image that a later pass reads, and turns away every negative.
+func TestQuickCheck(t *testing.T) {
 	for _, im := range qrcorpus.Generate(5, 2) {
 		img, err := ReadImage(bytes.NewReader(im.Data))
 		if err != nil {
 			t.Fatal(err)
 		}
 		g := toGray(img)
-		may := mayHoldCode(g)
+		ps, cheap, seen := passes(g)
+		read := false
+		for _, p := range ps[:cheap] {
+			read = read || len(p()) > 0
+		}
+		open := *seen > 0 || mayHoldCode(g)
 		switch {
-		case len(im.Payloads) == 0 && may:
-			t.Errorf("%s holds no code, but the quick check says it may", im.Name)
-		case len(im.Payloads) > 0 && !may:
-			ps, _ := passes(g)
-			for _, p := range ps {
+		case len(im.Payloads) == 0 && open:
+			t.Errorf("%s holds no code, but the quick check lets it through", im.Name)
+		case len(im.Payloads) > 0 && !read && !open:
+			for _, p := range ps[cheap:] {
 				if len(p()) > 0 {
 					t.Errorf("%s: the quick check turns it away, but a pass reads it", im.Name)
 					break
@@ -114,14 +121,17 @@ func TestPeersUnion(t *testing.T) {
 			t.Fatal(err)
 		}
 		var peers []string
-		for _, argv := range [][]string{
-			{zbar, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path},
-			{zbar, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", "-Stest-inverted", path},
-			{zxing, "-format", "QRCode", path},
+		for _, peer := range []struct {
+			name string
+			argv []string
+		}{
+			{"zbarimg", []string{zbar, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path}},
+			{"zbarimg -Stest-inverted", []string{zbar, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", "-Stest-inverted", path}},
+			{"ZXingReader", []string{zxing, "-format", "QRCode", path}},
 		} {
-			out, _ := exec.Command(argv[0], argv[1:]...).Output()
+			out, _ := exec.Command(peer.argv[0], peer.argv[1:]...).Output()
 			if peerRead(string(out), im.Payloads) {
-				peers = append(peers, filepath.Base(argv[0]))
+				peers = append(peers, peer.name)
 			}
 		}
 		got := ScanFile(path).Texts

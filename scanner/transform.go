@@ -31,27 +31,37 @@ func upscale(g *image.Gray, f int) *image.Gray {
 	b := g.Bounds()
 	w, h := b.Dx()*f, b.Dy()*f
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	at := func(x, y int) int32 {
-		x = min(max(x, 0), b.Dx()-1)
-		y = min(max(y, 0), b.Dy()-1)
-		return int32(g.Pix[g.PixOffset(b.Min.X+x, b.Min.Y+y)])
-	}
-	ff := int32(f)
+	xlo, xhi, xw := taps(b.Dx(), f)
+	ylo, yhi, yw := taps(b.Dy(), f)
+	ff := int32(2 * f)
 	for y := 0; y < h; y++ {
-		// Sample centres: source coordinate (y + 0.5)/f - 0.5, in 1/(2f) units.
-		sy := int32(2*y+1) - ff
-		y0 := int(floorDiv(sy, 2*ff))
-		fy := sy - int32(y0)*2*ff
-		for x := 0; x < w; x++ {
-			sx := int32(2*x+1) - ff
-			x0 := int(floorDiv(sx, 2*ff))
-			fx := sx - int32(x0)*2*ff
-			top := at(x0, y0)*(2*ff-fx) + at(x0+1, y0)*fx
-			bot := at(x0, y0+1)*(2*ff-fx) + at(x0+1, y0+1)*fx
-			out.Pix[y*out.Stride+x] = uint8((top*(2*ff-fy) + bot*fy) / (4 * ff * ff))
+		top := g.Pix[g.PixOffset(b.Min.X, b.Min.Y+ylo[y]):]
+		bot := g.Pix[g.PixOffset(b.Min.X, b.Min.Y+yhi[y]):]
+		fy := yw[y]
+		row := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range row {
+			lo, hi, fx := xlo[x], xhi[x], xw[x]
+			t := int32(top[lo])*(ff-fx) + int32(top[hi])*fx
+			u := int32(bot[lo])*(ff-fx) + int32(bot[hi])*fx
+			row[x] = uint8((t*(ff-fy) + u*fy) / (ff * ff))
 		}
 	}
 	return out
+}
+
+// taps says, for each of n*f output positions, the two source positions
+// (clamped to the n there are) it lies between and the weight of the
+// second, in 1/(2f) units: sample centres map to (o + 0.5)/f - 0.5.
+func taps(n, f int) (lo, hi []int, w []int32) {
+	lo, hi, w = make([]int, n*f), make([]int, n*f), make([]int32, n*f)
+	ff := int32(f)
+	for o := range lo {
+		s := int32(2*o+1) - ff
+		i := int(floorDiv(s, 2*ff))
+		w[o] = s - int32(i)*2*ff
+		lo[o], hi[o] = min(max(i, 0), n-1), min(max(i+1, 0), n-1)
+	}
+	return lo, hi, w
 }
 
 func floorDiv(a, b int32) int32 {

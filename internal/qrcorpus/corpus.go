@@ -171,7 +171,7 @@ func transferParts(r *rand.Rand, n int) []string {
 	for i := 0; i < n*per; i++ {
 		accts = append(accts, randomAccount(r, i))
 	}
-	uris, err := accounts.EncodeMigration(accts, per)
+	uris, err := accounts.EncodeMigrationWithID(accts, per, r.Uint32())
 	if err != nil {
 		panic(err)
 	}
