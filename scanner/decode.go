@@ -42,7 +42,7 @@ func DecodeImage(img image.Image, budget time.Duration) ([]string, error) {
 			break
 		}
 		if texts := pass(); len(texts) > 0 {
-			return harder(g, texts), nil
+			return harder(g, texts, deadline), nil
 		}
 		if time.Now().After(deadline) {
 			break
@@ -74,20 +74,38 @@ func mayHoldCode(g *image.Gray) bool {
 
 // harder looks again when the codes read are parts of a transfer that
 // is not complete: the image may show the missing parts too, at a size
-// the first reader misjudged.
-func harder(g *image.Gray, texts []string) []string {
+// the first reader misjudged or among codes that confuse it.
+func harder(g *image.Gray, texts []string, deadline time.Time) []string {
 	var t Transfers
 	for _, s := range texts {
 		if f := Interpret(s); f.Batch != nil {
 			t.Add(f.Batch)
 		}
 	}
-	if t.Complete() {
-		return texts
+	// The whole image, then overlapping ninths of it (a code among others
+	// is found more surely alone), then the ninths enlarged twice (small
+	// modules), until the transfer is complete or the time is up.
+	variants := []func() *image.Gray{func() *image.Gray { return g }}
+	for _, f := range []int{1, 2} {
+		for _, tile := range tiles(g.Bounds(), 3) {
+			variants = append(variants, func() *image.Gray {
+				part := g.SubImage(tile).(*image.Gray)
+				if f == 1 {
+					return part
+				}
+				return upscale(part, f)
+			})
+		}
 	}
-	for _, inverted := range []bool{false, true} {
-		found, _ := decodeSizes(g, inverted)
+	for _, v := range variants {
+		if t.Complete() || time.Now().After(deadline) {
+			break
+		}
+		found, _ := decodeSizes(v(), false)
 		for _, s := range found {
+			if f := Interpret(s); f.Batch != nil {
+				t.Add(f.Batch)
+			}
 			texts = appendNew(texts, s)
 		}
 	}
@@ -244,8 +262,8 @@ func patternCandidates(g *image.Gray, inverted bool) (n int) {
 	return len(f.GetPossibleCenters())
 }
 
-// decodeSizes runs readSizes on one variant, then readRegions if that
-// read nothing. It also says how many finder patterns gozxing's checks
+// decodeSizes runs readSizes on one variant, then readRegions around
+// the candidates in no code it read. It also says how many finder patterns gozxing's checks
 // found.
 func decodeSizes(g *image.Gray, inverted bool) ([]string, int) {
 	bmp, err := bitmap(g, inverted, false)
@@ -256,9 +274,9 @@ func decodeSizes(g *image.Gray, inverted bool) ([]string, int) {
 	if err != nil {
 		return nil, 0
 	}
-	texts, centers, strict := readSizes(g, inverted, bm)
-	if len(texts) == 0 {
-		texts = readRegions(g, inverted, centers)
+	texts, left, strict := readSizes(g, inverted, bm)
+	for _, t := range readRegions(g, inverted, left) {
+		texts = appendNew(texts, t)
 	}
 	return texts, strict
 }

@@ -33,8 +33,8 @@ const maxDecodes = 160
 
 // readSizes returns the text of each code it can read in bm, the
 // binarized g (inverted: light modules on dark), the finder-pattern
-// candidates it looked at, and how many of them passed gozxing's own
-// (strict) checks.
+// candidates left over (in no code read), and how many candidates passed
+// gozxing's own (strict) checks.
 func readSizes(g *image.Gray, inverted bool, bm *gozxing.BitMatrix) (texts []string, centers []*detector.FinderPattern, strict int) {
 	// A port of Java code can panic on odd input: nothing read.
 	defer func() {
@@ -73,7 +73,13 @@ func readSizes(g *image.Gray, inverted bool, bm *gozxing.BitMatrix) (texts []str
 		r.readAll(triples(centers))
 		r.guessThird(centers)
 	}
-	return r.texts, centers, strict
+	var unused []*detector.FinderPattern
+	for _, c := range centers {
+		if !r.used[c] {
+			unused = append(unused, c)
+		}
+	}
+	return r.texts, unused, strict
 }
 
 // readAll reads each group of patterns none of which is in a code read.
@@ -406,10 +412,11 @@ func findAlignments(bm *gozxing.BitMatrix, tl, tr, bl *detector.FinderPattern, m
 // where the finder places the patterns to a fraction of a module.
 
 // maxRegions bounds the areas enlarged per variant; regionModules is
-// how far from a pattern its code can reach, in modules (version 10 is
-// 57 modules across); maxRegionSide skips areas whose modules are big
-// enough already.
-const maxRegions, regionModules, maxRegionSide = 4, 60, 800
+// how far from a pattern its code can reach, in modules (version 7 is
+// 45 modules across); maxRegionSide bounds an area's side before it is
+// enlarged (a larger one has modules big enough already, or is several
+// codes' worth).
+const maxRegions, regionModules, maxRegionSide = 6, 45, 800
 
 // readRegions enlarges the area around each group of candidates and
 // reads it.
@@ -437,20 +444,24 @@ func readRegions(g *image.Gray, inverted bool, centers []*detector.FinderPattern
 }
 
 // regions merges the areas a code could cover around each candidate,
-// most-seen candidates first, and keeps at most maxRegions of them.
+// most-seen candidates first, into at most maxRegions areas of at most
+// maxRegionSide a side.
 func regions(bounds image.Rectangle, centers []*detector.FinderPattern) []image.Rectangle {
 	centers = slices.Clone(centers)
 	slices.SortStableFunc(centers, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
+	fits := func(r image.Rectangle) bool { return r.Dx() <= maxRegionSide && r.Dy() <= maxRegionSide && !r.Empty() }
 	var out []image.Rectangle
 	for _, c := range centers {
 		reach := int(regionModules * c.GetEstimatedModuleSize())
 		x, y := int(c.GetX()), int(c.GetY())
 		area := image.Rect(x-reach, y-reach, x+reach, y+reach).Intersect(bounds)
+		if !fits(area) {
+			continue
+		}
 		merged := false
 		for i := range out {
-			if out[i].Overlaps(area) {
-				out[i] = out[i].Union(area)
-				merged = true
+			if u := out[i].Union(area); out[i].Overlaps(area) && fits(u) {
+				out[i], merged = u, true
 				break
 			}
 		}
@@ -458,7 +469,5 @@ func regions(bounds image.Rectangle, centers []*detector.FinderPattern) []image.
 			out = append(out, area)
 		}
 	}
-	return slices.DeleteFunc(out, func(r image.Rectangle) bool {
-		return r.Dx() > 2*maxRegionSide || r.Dy() > 2*maxRegionSide || r.Empty()
-	})
+	return out
 }

@@ -3,7 +3,8 @@
 // generated corpus in the same run: decode rate per category, median /
 // 95th percentile wall time per image, the union of what the two peers
 // read and which of those images Twofold misses, and peak memory. Every
-// decoder runs as a process per image, so each pays one process start.
+// decoder runs as a process per image, so each pays one process start,
+// under GNU time (/usr/bin/time, Debian's time) for its peak memory.
 //
 // Twofold is the real binary (`twofold scan --json`), built here.
 //
@@ -20,8 +21,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -63,6 +64,7 @@ func main() {
 	build.Stderr = os.Stderr
 	check(build.Run())
 	defer os.Remove(twofold)
+	memFile := filepath.Join(dir, "peak-memory")
 	decoders := []decoder{
 		{"twofold", []string{twofold, "scan", "--json"}, parseJSON},
 		{"zbarimg", []string{"zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"}, parseLines},
@@ -86,9 +88,11 @@ func main() {
 			if im.Data == nil {
 				path = filepath.Join(*from, im.Name)
 			}
-			// Through sh: a child forked from this big process would count
-			// this process's pages in its peak memory.
-			cmd := exec.Command("sh", append([]string{"-c", `exec "$0" "$@"`}, append(d.argv, path)...)...)
+			// Peak memory from GNU time, which forks the decoder: a child
+			// started from this big process directly would count this
+			// process's pages in its own peak (Linux carries the high-water
+			// mark across exec). All decoders pay time's millisecond.
+			cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", memFile}, append(d.argv, path)...)...)
 			start := time.Now()
 			out, _ := cmd.Output()
 			took := time.Since(start)
@@ -99,10 +103,9 @@ func main() {
 			if read[im.Name] == nil {
 				read[im.Name], peak[im.Name] = map[string]bool{}, map[string]int64{}
 			}
-			if cmd.ProcessState != nil {
-				if ru, isRU := cmd.ProcessState.SysUsage().(*syscall.Rusage); isRU {
-					peak[im.Name][d.name] = ru.Maxrss << 10
-				}
+			if b, err := os.ReadFile(memFile); err == nil {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+				peak[im.Name][d.name] = kb << 10
 			}
 			if correct(got, im.Payloads) {
 				ok[k]++
