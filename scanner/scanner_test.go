@@ -32,6 +32,7 @@ import (
 var minRate = map[string]float64{
 	"screenshot-1080p": 1, "screenshot-4k": 1, "dark-mode": 1, "jpeg": 1,
 	"photo": 0.75, "thumbnail": 0.6, "grey-scan": 1, "multi": 1, "negative": 1,
+	"browser-zoom": 1, "dark-zoom": 0.75, "transfer-zoom": 1, "thin": 1,
 }
 
 func TestCorpusDecodeRates(t *testing.T) {
