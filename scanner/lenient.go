@@ -15,8 +15,9 @@ import (
 // at all, though the modules' centres still sample right. lenientCenters
 // finds the patterns with looser ratios, for readSizes to try.
 
-// maxLenient bounds the centres kept (the most often seen first).
-const maxLenient = 24
+// maxLenient bounds the centres kept (the most often seen first);
+// maxHits the places looked at (a busy photo has many).
+const maxLenient, maxHits = 24, 4096
 
 // lenientCenters returns the likely finder-pattern centres in bm: a
 // dark-light-dark-light-dark run of about 1:1:3:1:1 across, checked
@@ -27,7 +28,7 @@ func lenientCenters(bm *gozxing.BitMatrix) []*detector.FinderPattern {
 	var hits []found
 	row := gozxing.NewBitArray(w)
 	runs := make([]int, 0, 64)
-	for y := 0; y < h; y++ {
+	for y := 0; y < h && len(hits) < maxHits; y++ {
 		row = bm.GetRow(y, row)
 		runs = runs[:0]
 		// Run lengths, starting with a dark run.
