@@ -62,14 +62,8 @@ func mayHoldCode(g *image.Gray) bool {
 	if min(b.Dx(), b.Dy()) < 500 {
 		return true
 	}
-	for _, v := range []*image.Gray{downscale(g, 2)} {
-		for _, inverted := range []bool{false, true} {
-			if patternCandidates(v, inverted) > 0 {
-				return true
-			}
-		}
-	}
-	return false
+	half := downscale(g, 2)
+	return patternCandidates(half, false) > 0 || patternCandidates(half, true) > 0
 }
 
 // harder looks again when the codes read are parts of a transfer that
@@ -249,11 +243,7 @@ func patternCandidates(g *image.Gray, inverted bool) (n int) {
 			n = 1 // a panic is no proof of absence
 		}
 	}()
-	bmp, err := bitmap(g, inverted, false)
-	if err != nil {
-		return 0
-	}
-	bm, err := bmp.GetBlackMatrix()
+	bm, err := blackMatrix(g, inverted)
 	if err != nil {
 		return 0
 	}
@@ -262,15 +252,20 @@ func patternCandidates(g *image.Gray, inverted bool) (n int) {
 	return len(f.GetPossibleCenters())
 }
 
-// decodeSizes runs readSizes on one variant, then readRegions around
-// the candidates in no code it read. It also says how many finder patterns gozxing's checks
-// found.
-func decodeSizes(g *image.Gray, inverted bool) ([]string, int) {
+// blackMatrix binarizes one variant with the local threshold.
+func blackMatrix(g *image.Gray, inverted bool) (*gozxing.BitMatrix, error) {
 	bmp, err := bitmap(g, inverted, false)
 	if err != nil {
-		return nil, 0
+		return nil, err
 	}
-	bm, err := bmp.GetBlackMatrix()
+	return bmp.GetBlackMatrix()
+}
+
+// decodeSizes runs readSizes on one variant, then readRegions around
+// the candidates in no code it read. It also says how many finder
+// patterns gozxing's checks found.
+func decodeSizes(g *image.Gray, inverted bool) ([]string, int) {
+	bm, err := blackMatrix(g, inverted)
 	if err != nil {
 		return nil, 0
 	}

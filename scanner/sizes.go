@@ -426,15 +426,9 @@ func readRegions(g *image.Gray, inverted bool, centers []*detector.FinderPattern
 		big := upscale(g.SubImage(area).(*image.Gray), 2)
 		got := decodeGray(big, inverted, false)
 		if len(got) == 0 {
-			bmp, err := bitmap(big, inverted, false)
-			if err != nil {
-				continue
+			if bm, err := blackMatrix(big, inverted); err == nil {
+				got, _, _ = readSizes(big, inverted, bm)
 			}
-			bm, err := bmp.GetBlackMatrix()
-			if err != nil {
-				continue
-			}
-			got, _, _ = readSizes(big, inverted, bm)
 		}
 		for _, t := range got {
 			texts = appendNew(texts, t)
