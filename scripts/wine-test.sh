@@ -32,6 +32,11 @@ fail() { echo "wine-test: $*" >&2; exit 1; }
 
 echo "== Wine prefix"
 start=$SECONDS
+# One wineserver for the whole test (the trap ends it): by default it
+# quits 3 s after the last program, and a program started as it quits
+# can fail to start on a busy machine.
+mkdir -p "$WINEPREFIX"
+/usr/lib/wine/wineserver -p
 timeout 300 "$wine" wineboot -i >/dev/null 2>&1 || fail "wineboot did not make the prefix within 5 minutes"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
 	scripts/wine/bcryptprimitives.c -ladvapi32
@@ -112,7 +117,13 @@ done
 echo "twofold.com code under Wine (a warm prefix): ${times[*]} ms"
 
 echo "== the app"
-"$wine" "$dir/twofold.exe" --vault 'C:\restored.twofold' >/dev/null 2>&1 &
+# A window of that name left by an earlier test would pass for ours.
+for _ in $(seq 100); do
+	xwininfo -root -tree 2>/dev/null | grep '"Twofold"' >/dev/null || break
+	sleep 0.1
+done
+xwininfo -root -tree 2>/dev/null | grep '"Twofold"' >/dev/null && fail "a Twofold window is already on the display"
+"$wine" "$dir/twofold.exe" --vault 'C:\restored.twofold' >"$work/app.log" 2>&1 &
 app_pid=$!
 # (xwininfo -tree fails now and then when a window goes away while it
 # walks the tree: only a found window counts.)
@@ -122,7 +133,7 @@ for _ in $(seq 600); do
 		found=1
 		break
 	fi
-	kill -0 "$app_pid" 2>/dev/null || fail "twofold.exe exited before showing a window"
+	kill -0 "$app_pid" 2>/dev/null || fail "twofold.exe exited before showing a window; it printed: $(tail -c 2000 "$work/app.log")"
 	sleep 0.1
 done
 [ -n "$found" ] || fail "no Twofold window after 60 s"
