@@ -1,5 +1,7 @@
 // Twofold is a desktop authenticator. With no arguments it opens the app;
-// with a command it runs the CLI (see docs/cli.md).
+// with a command it runs the CLI (see docs/cli.md). Built with -tags
+// nogui it is the command line alone, which starts the app binary
+// installed beside it for the window (gui_nogui.go).
 package main
 
 import (
@@ -7,7 +9,6 @@ import (
 
 	"twofold/cli"
 	"twofold/internal/buildinfo"
-	"twofold/ui"
 )
 
 // fyneApp holds the version and build number (FyneApp.toml is also what
@@ -18,5 +19,5 @@ var fyneApp []byte
 
 func main() {
 	buildinfo.Load(fyneApp)
-	cli.Main(ui.Run)
+	cli.Main(gui)
 }

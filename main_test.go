@@ -25,15 +25,49 @@ import (
 	"twofold/internal/testenv"
 )
 
-// buildBinary builds the real twofold binary once per test run.
+// buildBinary builds the real twofold binary (the app, which runs the
+// commands too).
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "twofold")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	goBuild(t, bin)
 	return bin
+}
+
+// buildInstalled builds the two programs as the .deb installs them: the
+// command line (-tags nogui) as usr/bin/twofold, the app as
+// usr/lib/twofold/twofold-app. It returns the command.
+func buildInstalled(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	cmd := filepath.Join(root, "usr", "bin", "twofold")
+	goBuild(t, cmd, "-tags", "nogui")
+	goBuild(t, filepath.Join(root, "usr", "lib", "twofold", "twofold-app"))
+	return cmd
+}
+
+func goBuild(t *testing.T, out string, flags ...string) {
+	t.Helper()
+	args := append(append([]string{"build"}, flags...), "-o", out, ".")
+	if msg, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		t.Fatalf("go %v: %v\n%s", args, err, msg)
+	}
+}
+
+// The command line does not link the GUI toolkit: its start-up would
+// pay for the toolkit's initialisation (twice as long).
+func TestCommandLineWithoutGUI(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-tags", "nogui", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, gui := range []string{"fyne.io/", "github.com/go-gl/", "twofold/ui"} {
+			if strings.HasPrefix(dep, gui) {
+				t.Errorf("the nogui build links %s", dep)
+			}
+		}
+	}
 }
 
 type cliRun struct {
@@ -86,7 +120,7 @@ func TestEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	// The local state (kept copies, lock, device) inside dir too: every
 	// file Twofold writes is searched for secrets below.
-	c := &cliRun{t: t, bin: buildBinary(t), env: append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "cfg", "vault.twofold"),
+	c := &cliRun{t: t, bin: buildInstalled(t), env: append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "cfg", "vault.twofold"),
 		"TWOFOLD_STATE="+filepath.Join(dir, "state"))}
 	plain, err := os.ReadFile("accounts/testdata/plain.txt")
 	if err != nil {
@@ -170,15 +204,16 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-// TestGUISmoke starts the real binary with no arguments under Xvfb: a
-// window called Twofold appears, stays up, and draws something.
+// TestGUISmoke starts the real command with no arguments under Xvfb, as
+// installed (it starts the app beside it): a window called Twofold
+// appears, stays up, and draws something.
 func TestGUISmoke(t *testing.T) {
 	testenv.Display(t)
 	testenv.SecretService(t)
 	xwininfo := testenv.Tool(t, "xwininfo")
 	importCmd := testenv.Tool(t, "import")
 	dir := t.TempDir()
-	bin := buildBinary(t)
+	bin := buildInstalled(t)
 	// TWOFOLD_YUBIKEY: the window must not look at the readers other
 	// packages' tests use.
 	env := append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(dir, "vault.twofold"), "LANG=C.UTF-8",
@@ -385,14 +420,17 @@ func TestVersion(t *testing.T) {
 	if m == nil {
 		t.Fatal("FyneApp.toml has no Version and Build")
 	}
-	cmd := exec.Command(buildBinary(t), "--version")
-	cmd.Env = append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(t.TempDir(), "v.twofold"))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("twofold --version: %v", err)
-	}
-	if want := fmt.Sprintf("Twofold %s (build %s", m[1], m[2]); !strings.HasPrefix(string(out), want) {
-		t.Errorf("twofold --version says %q, want it to start with %q", out, want)
+	// Both programs: the app and the command line.
+	for _, bin := range []string{buildBinary(t), buildInstalled(t)} {
+		cmd := exec.Command(bin, "--version")
+		cmd.Env = append(os.Environ(), "LANGUAGE=en", "TWOFOLD_VAULT="+filepath.Join(t.TempDir(), "v.twofold"))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s --version: %v", bin, err)
+		}
+		if want := fmt.Sprintf("Twofold %s (build %s", m[1], m[2]); !strings.HasPrefix(string(out), want) {
+			t.Errorf("%s --version says %q, want it to start with %q", bin, out, want)
+		}
 	}
 }
 

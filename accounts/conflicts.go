@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"twofold/internal/securefile"
@@ -20,11 +21,13 @@ import (
 
 // conflictTail matches what each sync tool puts between a file's base
 // name and its extension in the name of a conflict copy.
-var conflictTail = regexp.MustCompile(`^(?:` +
-	`\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}` + // Syncthing
-	`| \([^()]*conflicted copy[^()]*\)` + // Dropbox, Nextcloud
-	`|-[A-Za-z0-9][A-Za-z0-9_.-]{0,62}` + // OneDrive: -COMPUTERNAME
-	`)$`)
+var conflictTail = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:` +
+		`\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}` + // Syncthing
+		`| \([^()]*conflicted copy[^()]*\)` + // Dropbox, Nextcloud
+		`|-[A-Za-z0-9][A-Za-z0-9_.-]{0,62}` + // OneDrive: -COMPUTERNAME
+		`)$`)
+})
 
 // maxConflicts bounds the copies looked at in one pass: each costs a
 // read and a decryption.
@@ -54,7 +57,7 @@ func conflictCopies(path string) []string {
 		if !e.Type().IsRegular() || n == name || !strings.HasSuffix(n, ext) || !strings.HasPrefix(n, base) {
 			continue
 		}
-		if conflictTail.MatchString(strings.TrimSuffix(strings.TrimPrefix(n, base), ext)) {
+		if conflictTail().MatchString(strings.TrimSuffix(strings.TrimPrefix(n, base), ext)) {
 			out = append(out, filepath.Join(dir, n))
 		}
 		if len(out) == maxConflicts {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // What other apps require of the files Twofold writes for them, written
@@ -20,15 +21,19 @@ import (
 // be left behind as if it were good.
 
 var (
-	uuidRE   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	base32RE = regexp.MustCompile(`^[A-Z2-7]+$`)
+	uuidRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	})
+	base32RE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Z2-7]+$`)
+	})
 )
 
 // validBase32 is a secret as Aegis's decoder (Guava's base32, padding
 // optional) and the Key URI Format take it: the upper-case alphabet, no
 // padding, a length that whole bytes give.
 func validBase32(s string) bool {
-	return base32RE.MatchString(s) && slices.Contains([]int{0, 2, 4, 5, 7}, len(s)%8)
+	return base32RE().MatchString(s) && slices.Contains([]int{0, 2, 4, 5, 7}, len(s)%8)
 }
 
 // aegisConforms checks an Aegis content object (the plain "db", or the
@@ -51,7 +56,7 @@ func aegisConforms(content []byte) error {
 	groups := map[string]bool{}
 	for i, g := range c.Groups {
 		var id, name string
-		if !field(g, "uuid", &id) || !uuidRE.MatchString(id) || !field(g, "name", &name) {
+		if !field(g, "uuid", &id) || !uuidRE().MatchString(id) || !field(g, "name", &name) {
 			return fmt.Errorf("group %d lacks a UUID or a name", i+1)
 		}
 		groups[id] = true
@@ -70,7 +75,7 @@ func aegisEntryConforms(e map[string]json.RawMessage, groups map[string]bool) er
 	switch {
 	case !field(e, "type", &typ) || !slices.Contains([]string{"totp", "hotp", "steam"}, typ):
 		return fmt.Errorf("its type is missing or unknown")
-	case e["uuid"] != nil && (!field(e, "uuid", &id) || !uuidRE.MatchString(id)):
+	case e["uuid"] != nil && (!field(e, "uuid", &id) || !uuidRE().MatchString(id)):
 		return fmt.Errorf("its UUID is malformed")
 	case !field(e, "name", &name) || !field(e, "issuer", &issuer):
 		return fmt.Errorf("its name or issuer is missing")

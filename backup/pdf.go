@@ -203,7 +203,9 @@ func readPDFSheet(data []byte) ([]*accounts.Account, error) {
 }
 
 var (
-	pdfImageDict = regexp.MustCompile(`<<\s*/Type /XObject\s*/Subtype /Image\s*/Width (\d+)\s*/Height (\d+)\s*/ColorSpace /DeviceGray\s*/BitsPerComponent 8\s*/Filter /FlateDecode[^>]*>>[^>]*/Length (\d+)\s*>>\s*stream\r?\n`)
+	pdfImageDict = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`<<\s*/Type /XObject\s*/Subtype /Image\s*/Width (\d+)\s*/Height (\d+)\s*/ColorSpace /DeviceGray\s*/BitsPerComponent 8\s*/Filter /FlateDecode[^>]*>>[^>]*/Length (\d+)\s*>>\s*stream\r?\n`)
+	})
 )
 
 // pdfImage is where an image XObject of the sheet is in the file:
@@ -214,7 +216,7 @@ type pdfImage struct{ w, h, start, end int }
 // pdfImages finds the sheet's images.
 func pdfImages(data []byte) ([]pdfImage, error) {
 	var out []pdfImage
-	for _, m := range pdfImageDict.FindAllSubmatchIndex(data, -1) {
+	for _, m := range pdfImageDict().FindAllSubmatchIndex(data, -1) {
 		w, _ := strconv.Atoi(string(data[m[2]:m[3]]))
 		h, _ := strconv.Atoi(string(data[m[4]:m[5]]))
 		n, _ := strconv.Atoi(string(data[m[6]:m[7]]))

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"twofold/internal/i18n"
@@ -97,6 +98,17 @@ var commands = map[string]command{
 	"version": {runVersion},
 }
 
+// hasDisplay reports whether a window can open: on Linux and the BSDs
+// only with an X or Wayland display (the GUI toolkit would otherwise
+// stop with a panic).
+func hasDisplay(getenv func(string) string) bool {
+	switch runtime.GOOS {
+	case "windows", "darwin":
+		return true
+	}
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
+}
+
 // Run runs one command line (without the program name).
 func Run(args []string, env Env) int {
 	// Text for people goes through the escaper; JSON for programs does not.
@@ -113,6 +125,9 @@ func Run(args []string, env Env) int {
 	if len(rest) == 0 && !s.showVersion {
 		if env.GUI == nil {
 			return s.fail(usageErr(i18n.T("no command given")))
+		}
+		if !hasDisplay(os.Getenv) {
+			return s.fail(errors.New(i18n.T("there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); give a command, such as \"twofold list\"")))
 		}
 		return env.GUI(s.vaultFlag, *inTray)
 	}

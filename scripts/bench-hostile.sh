@@ -9,7 +9,7 @@ bin=${1:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ -z "$bin" ]; then
-	go build -o "$work/twofold" . && bin=$work/twofold
+	go build -tags nogui -o "$work/twofold" . && bin=$work/twofold # the command line users run
 fi
 h=$work/hostile
 secret=JBSWY3DPEHPK3PXPJBSWY3DP # hostile.Secret

@@ -5,6 +5,11 @@
 #   twofold-VERSION-linux-amd64.tar.xz   other Linux: Fyne's layout and Makefile
 #   twofold-VERSION-windows-amd64.zip    twofold.exe (the app) and
 #                                        twofold.com (the command line)
+# Each holds two programs: the app (the window, which also runs every
+# command) and the command line built without the GUI toolkit (-tags
+# nogui), which starts in a third of the time and starts the app for the
+# window. On Linux the command is bin/twofold and the app
+# lib/twofold/twofold-app.
 #   twofold-VERSION-windows-amd64-setup.exe  the same, installed per user
 #                                        (NSIS: Start menu, PATH, uninstall)
 #   scripts/package.sh [linux|windows]...   (default: both)
@@ -44,16 +49,32 @@ dlopened=(libX11.so.6 libX11-xcb.so.1 libXcursor.so.1 libXrandr.so.2 libXinerama
 	libwayland-cursor.so.0 libwayland-egl.so.1)
 
 linux() {
-	echo "== Linux: binary and Fyne's tar.xz"
-	go build -tags "$tags" -ldflags "$ldflags" -o "$work/twofold" .
-	fyne_package --target linux --release --executable "$work/twofold"
-	local tarball="dist/twofold-$version-linux-amd64.tar.xz"
-	mv Twofold.tar.xz "$tarball"
+	echo "== Linux: binaries and Fyne's tar.xz"
+	# (fyne package names the tarball's folder, program, Makefile and
+	# desktop entry after the file it is given: the app, as "twofold".)
+	mkdir -p "$work/app"
+	go build -tags "$tags" -ldflags "$ldflags" -o "$work/app/twofold" .
+	go build -tags "$tags,nogui" -ldflags "$ldflags" -o "$work/twofold" .
+	fyne_package --target linux --release --executable "$work/app/twofold"
+	local tarball="dist/twofold-$version-linux-amd64.tar.xz" tree="$work/tar"
+	# Fyne's tarball holds one program as usr/local/bin/twofold: the
+	# command goes there, the app beside it in lib, and its Makefile
+	# installs (and removes) the app the way it does the command.
+	mkdir -p "$tree" && tar -xJf Twofold.tar.xz -C "$tree" && rm Twofold.tar.xz
+	install -Dm755 "$work/twofold" "$tree/twofold/usr/local/bin/twofold"
+	install -Dm755 "$work/app/twofold" "$tree/twofold/usr/local/lib/twofold/twofold-app"
+	sed -i -e 's|^\(\tinstall -Dm00755 usr/local/bin/$(Exec) \(.*\)/bin/$(Exec)\)$|\1\n\tinstall -Dm00755 usr/local/lib/twofold/twofold-app \2/lib/twofold/twofold-app|' \
+		-e 's|^\(\t-rm \(.*\)/bin/$(Exec)\)$|\1\n\t-rm -r \2/lib/twofold|' "$tree/twofold/Makefile"
+	[ "$(grep -c 'lib/twofold' "$tree/twofold/Makefile")" -eq 4 ] || {
+		echo "scripts/package.sh: Fyne's Makefile changed; the app's install lines were not added" >&2
+		exit 1
+	}
+	(cd "$tree" && tar -cJf "$OLDPWD/$tarball" twofold)
 
 	echo "== Linux: .deb from the same files"
-	local root="$work/deb" tree="$work/tar"
-	mkdir -p "$tree" && tar -xJf "$tarball" -C "$tree"
+	local root="$work/deb"
 	install -Dm755 "$tree/twofold/usr/local/bin/twofold" "$root/usr/bin/twofold"
+	install -Dm755 "$tree/twofold/usr/local/lib/twofold/twofold-app" "$root/usr/lib/twofold/twofold-app"
 	install -Dm644 "$tree/twofold/usr/local/share/applications/app.twofold.Twofold.desktop" \
 		"$root/usr/share/applications/app.twofold.Twofold.desktop"
 	for png in assets/icons/twofold-*.png; do
@@ -73,7 +94,7 @@ linux() {
 		 /usr/share/common-licenses/Apache-2.0.
 	EOF
 	local depends
-	depends=$(deb_depends "$root/usr/bin/twofold")
+	depends=$(deb_depends "$root/usr/lib/twofold/twofold-app")
 	install -d "$root/DEBIAN"
 	cat >"$root/DEBIAN/control" <<-EOF
 		Package: twofold
@@ -116,28 +137,22 @@ deb_depends() {
 
 windows() {
 	echo "== Windows: twofold.exe (the app) and twofold.com (the command line)"
-	# The .exe is a GUI program (no console window when started from the
-	# menu), with its icon and version from FyneApp.toml; the .com is the
-	# same program as a console one, which cmd and PowerShell pick for
-	# "twofold ARGS" before the .exe (PATHEXT lists .COM first), so the
-	# shell waits for it and its output and prompts reach the console.
+	# The .exe is the app, a GUI program (no console window when started
+	# from the menu), with its icon and version from FyneApp.toml.
 	export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 	fyne_package --target windows --release --tags "$GO_TAGS"
 	local dir="$work/win/twofold-$version"
 	mkdir -p "$dir"
 	mv Twofold.exe "$dir/twofold.exe"
+	# The .com is the command line (-tags nogui, pure Go: PC/SC on
+	# Windows needs no cgo), a console program, which cmd and PowerShell
+	# pick for "twofold ARGS" before the .exe (PATHEXT lists .COM
+	# first), so the shell waits for it and its output and prompts reach
+	# the console; with no command it starts twofold.exe and returns.
+	CGO_ENABLED=0 go build -tags "$tags,nogui" -ldflags "$ldflags" -o "$dir/twofold.com" .
 	unset CGO_ENABLED GOOS GOARCH CC
-	# The .com is the .exe with its PE subsystem set to console (3): what
-	# Microsoft's editbin /SUBSYSTEM:CONSOLE does, and no second build.
-	# The field is 68 bytes into the optional header, which follows the
-	# "PE\0\0" signature at e_lfanew (offset 0x3c) and the 20-byte COFF
-	# header; PE checksums are not checked for programs.
-	cp "$dir/twofold.exe" "$dir/twofold.com"
-	local pe
-	pe=$(od -An -t u4 -j 60 -N 4 "$dir/twofold.com" | tr -d ' ')
-	printf '\x03\x00' | dd of="$dir/twofold.com" bs=1 seek=$((pe + 4 + 20 + 68)) conv=notrunc status=none
 	file "$dir/twofold.com" | grep -q 'PE32+ executable (console)' || {
-		echo "scripts/package.sh: twofold.com did not become a console program: $(file "$dir/twofold.com")" >&2
+		echo "scripts/package.sh: twofold.com is not a console program: $(file "$dir/twofold.com")" >&2
 		exit 1
 	}
 	cp LICENSE "$dir/LICENSE.txt"

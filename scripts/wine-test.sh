@@ -152,6 +152,28 @@ wait "$app_pid" 2>/dev/null || true
 app_pid=
 "$wine" wineboot -e >/dev/null 2>&1 || true # end what the app left running in the prefix
 
+# twofold.com with no command (a console user typing "twofold") starts
+# twofold.exe and returns at once.
+gone=
+for _ in $(seq 100); do
+	xwininfo -root -tree 2>/dev/null | grep '"Twofold"' >/dev/null || { gone=1; break; }
+	sleep 0.1
+done
+[ -n "$gone" ] || fail "the app's window stayed after the app was ended"
+timeout 30 "$wine" "$dir/twofold.com" --vault 'C:\restored.twofold' >"$work/com.log" 2>&1 ||
+	fail "twofold.com with no command failed or did not return: $(tail -c 2000 "$work/com.log")"
+found=
+for _ in $(seq 600); do
+	if xwininfo -root -tree 2>/dev/null | grep '"Twofold"' >/dev/null; then
+		found=1
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$found" ] || fail "twofold.com with no command returned, but no Twofold window showed within 60 s"
+echo "twofold.com with no command started the app and returned"
+"$wine" wineboot -e >/dev/null 2>&1 || true
+
 # winenv VAR: a Windows environment variable, as Windows programs see it.
 winenv() {
 	local v

@@ -35,7 +35,7 @@ func main() {
 	keep := flag.String("keep", "", "write the corpus here and keep it")
 	from := flag.String("dir", "", "measure on the images in this folder instead (ZXing's blackbox layout: each image beside a .txt of its text; its folder is its category)")
 	only := flag.String("only", "", "run only this decoder (twofold, zbarimg, ZXingReader)")
-	tags := flag.String("tags", "no_emoji", "build tags of Twofold, as users get it (scripts/lib.sh GO_TAGS)")
+	tags := flag.String("tags", "no_emoji,nogui", "build tags of Twofold's command line, as users get it (scripts/lib.sh GO_TAGS, nogui)")
 	flag.Parse()
 
 	dir := *keep

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // AID selects the OATH application; MgmtAID the management one (serial,
@@ -176,22 +177,26 @@ func CredentialName(issuer, name string, totp bool, period int) string {
 	if period == 0 {
 		period = DefaultPeriod
 	}
-	if totp && (period != DefaultPeriod || periodLike.MatchString(rest)) {
+	if totp && (period != DefaultPeriod || periodLike().MatchString(rest)) {
 		return strconv.Itoa(period) + "/" + rest
 	}
 	return rest
 }
 
 var (
-	totpName   = regexp.MustCompile(`^((\d+)/)?(([^:]+):)?(.+)$`)
-	periodLike = regexp.MustCompile(`^\d+/`)
+	totpName = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^((\d+)/)?(([^:]+):)?(.+)$`)
+	})
+	periodLike = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\d+/`)
+	})
 )
 
 // ParseName splits a stored name into issuer, name and period (30 unless
 // "NN/" says otherwise; 0 for HOTP).
 func ParseName(stored string, totp bool) (issuer, name string, period int) {
 	if totp {
-		if m := totpName.FindStringSubmatch(stored); m != nil {
+		if m := totpName().FindStringSubmatch(stored); m != nil {
 			period = DefaultPeriod
 			if m[2] != "" {
 				if p, err := strconv.Atoi(m[2]); err == nil && p > 0 {

@@ -6,8 +6,9 @@ package buildinfo
 
 import (
 	"fmt"
-	"regexp"
 	"runtime/debug"
+	"strconv"
+	"strings"
 )
 
 // Licence is Twofold's licence, as an SPDX identifier (LICENSE holds
@@ -26,19 +27,27 @@ type Info struct {
 
 var current = Info{Version: "devel"}
 
-var (
-	versionLine = regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`)
-	buildLine   = regexp.MustCompile(`(?m)^\s*Build\s*=\s*(\d+)`)
-)
-
 // Load reads the version and build number from FyneApp.toml's text and
 // the commit from the binary's build information.
 func Load(fyneAppTOML []byte) {
-	if m := versionLine.FindSubmatch(fyneAppTOML); m != nil {
-		current.Version = string(m[1])
-	}
-	if m := buildLine.FindSubmatch(fyneAppTOML); m != nil {
-		current.Build = string(m[1])
+	// The two keys' lines, read without a TOML parser or a regexp: this
+	// runs at every start of every command.
+	for line := range strings.Lines(string(fyneAppTOML)) {
+		key, value, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		switch strings.TrimSpace(key) {
+		case "Version":
+			if v, err := strconv.Unquote(value); err == nil && v != "" {
+				current.Version = v
+			}
+		case "Build":
+			if _, err := strconv.ParseUint(value, 10, 32); err == nil {
+				current.Build = value
+			}
+		}
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {

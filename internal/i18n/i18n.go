@@ -43,23 +43,36 @@ var Files embed.FS
 const FilesDir = "catalog"
 
 var (
-	// bundle holds English from the start; another language's catalogue
-	// is parsed when Set first chooses it (a command's start-up pays only
-	// for the language it speaks).
-	bundle = newBundle()
-	parsed = map[string]bool{"en": true}
-
 	mu      sync.RWMutex
 	current = "en"
-	loc     = i18n.NewLocalizer(bundle, "en")
 	cache   = map[string]string{} // message ID -> text in the current language
+
+	// bundle and loc are made when a message first needs a catalogue,
+	// and a language's catalogue is parsed when it is first needed: a
+	// command's start-up pays only for what it says (English needs the
+	// catalogue for plurals only; its other messages are their IDs).
+	bundle *i18n.Bundle
+	parsed = map[string]bool{}
+	loc    *i18n.Localizer
 )
 
-func newBundle() *i18n.Bundle {
-	b := i18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	parse(b, "en")
-	return b
+// localizer is the current language's, with its catalogue and
+// English's parsed. It runs with mu held for writing.
+func localizer() *i18n.Localizer {
+	if bundle == nil {
+		bundle = i18n.NewBundle(language.English)
+		bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	}
+	for _, lang := range []string{"en", current} {
+		if !parsed[lang] {
+			parse(bundle, lang)
+			parsed[lang] = true
+		}
+	}
+	if loc == nil {
+		loc = i18n.NewLocalizer(bundle, current, "en")
+	}
+	return loc
 }
 
 // parse adds lang's catalogue to b.
@@ -83,12 +96,8 @@ func Set(lang string) {
 	lang = Match(lang)
 	mu.Lock()
 	defer mu.Unlock()
-	if !parsed[lang] {
-		parse(bundle, lang)
-		parsed[lang] = true
-	}
 	current = lang
-	loc = i18n.NewLocalizer(bundle, lang, "en")
+	loc = nil
 	clear(cache)
 }
 
@@ -154,7 +163,11 @@ func T(msg string) string {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	s = localize(msg, nil)
+	if current == "en" {
+		s = msg // see bundle
+	} else {
+		s = localize(msg, nil)
+	}
 	cache[msg] = s
 	return s
 }
@@ -167,8 +180,8 @@ func Tf(msg string, args ...any) string {
 // N is the plural form of msg (keyed by its English plural) that n
 // takes in the current language.
 func N(msg string, n int) string {
-	mu.RLock()
-	defer mu.RUnlock()
+	mu.Lock()
+	defer mu.Unlock()
 	return localize(msg, &n)
 }
 
@@ -183,7 +196,9 @@ func Nf(msg string, n int, args ...any) string {
 	return fmt.Sprintf(form, args...)
 }
 
-var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d*)?([a-zA-Z%])`)
+var verb = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d*)?([a-zA-Z%])`)
+})
 
 // Verbs lists a fmt format's placeholders as "argument:verb" ("1:d"),
 // sorted, so that a translation reordering them with %[2]s lists the
@@ -191,7 +206,7 @@ var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d*)?([a-zA-Z%])`)
 func Verbs(format string) []string {
 	var out []string
 	arg := 0
-	for _, m := range verb.FindAllStringSubmatch(format, -1) {
+	for _, m := range verb().FindAllStringSubmatch(format, -1) {
 		if m[4] == "%" {
 			continue
 		}
@@ -243,13 +258,13 @@ func List(msgs []string) []string {
 // unchanged, for tables of words translated later with T.
 func Key(msg string) string { return msg }
 
-// localize runs with mu held.
+// localize runs with mu held for writing.
 func localize(msg string, n *int) string {
 	cfg := &i18n.LocalizeConfig{DefaultMessage: &i18n.Message{ID: msg, Other: msg}}
 	if n != nil {
 		cfg.PluralCount = *n
 	}
-	s, err := loc.Localize(cfg)
+	s, err := localizer().Localize(cfg)
 	if s == "" && err != nil {
 		return msg // a catalogue bug the package test catches; never lose the text
 	}
