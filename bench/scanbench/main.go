@@ -13,9 +13,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
+	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -58,9 +61,11 @@ func main() {
 			check(os.WriteFile(filepath.Join(dir, im.Name), im.Data, 0o644))
 		}
 	}
-	// Twofold as users run it: the real binary, start-up included.
+	// Twofold as users run it: the real binary, start-up included, built
+	// as scripts/package.sh builds it (no symbol table, which takes about
+	// 1 ms off every start).
 	twofold := filepath.Join(dir, "twofold")
-	build := exec.Command("go", "build", "-tags", *tags, "-o", twofold, ".")
+	build := exec.Command("go", "build", "-tags", *tags, "-ldflags", "-s -w", "-o", twofold, ".")
 	build.Stderr = os.Stderr
 	check(build.Run())
 	defer os.Remove(twofold)
@@ -73,6 +78,23 @@ func main() {
 	}
 	if _, err := exec.Command("zbarimg", "--help").CombinedOutput(); err != nil {
 		fmt.Fprintln(os.Stderr, "scanbench: zbarimg missing (apt-get install zbar-tools)")
+	}
+	// Start-up: what each decoder takes on an image with nothing to find,
+	// so the per-image figures below can be read as start-up plus work.
+	blank := filepath.Join(dir, "blank-1x1.png")
+	check(os.WriteFile(blank, blankPNG(), 0o644))
+	startup := map[string]time.Duration{}
+	for _, d := range decoders {
+		if *only != "" && !strings.HasPrefix(d.name, *only) {
+			continue
+		}
+		d.run(blank, memFile) // into the page cache
+		var runs []time.Duration
+		for range 9 {
+			_, took := d.run(blank, memFile)
+			runs = append(runs, took)
+		}
+		startup[d.name], _ = quantiles(runs)
 	}
 	type key struct{ dec, cat string }
 	ok := map[key]int{}
@@ -88,15 +110,8 @@ func main() {
 			if im.Data == nil {
 				path = filepath.Join(*from, im.Name)
 			}
-			// Peak memory from GNU time, which forks the decoder: a child
-			// started from this big process directly would count this
-			// process's pages in its own peak (Linux carries the high-water
-			// mark across exec). All decoders pay time's millisecond.
-			cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", memFile}, append(d.argv, path)...)...)
-			start := time.Now()
-			out, _ := cmd.Output()
-			took := time.Since(start)
-			got := d.parse(string(out))
+			out, took := d.run(path, memFile)
+			got := d.parse(out)
 			k := key{d.name, im.Category}
 			times[k] = append(times[k], took)
 			times[key{d.name, "all"}] = append(times[key{d.name, "all"}], took)
@@ -157,6 +172,8 @@ func main() {
 	}
 	fmt.Println("Rate: images whose codes were all read exactly (negatives: nothing read).")
 	fmt.Printf("Union: images zbarimg (either mode) or ZXingReader reads; missed: of those, what Twofold does not read.\n")
+	fmt.Printf("Start-up (a 1×1 image, median of 9 runs): twofold %s, zbarimg %s, ZXingReader %s.\n",
+		ms(startup["twofold"]), ms(startup["zbarimg"]), ms(startup["ZXingReader"]))
 	if len(missed) > 0 {
 		fmt.Printf("Missed: %s\n", strings.Join(missed, " "))
 	}
@@ -207,6 +224,27 @@ type decoder struct {
 	name  string
 	argv  []string
 	parse func(string) []string
+}
+
+// run decodes the image at path, returning the decoder's output and its
+// wall time. Peak memory goes to memFile, from GNU time, which forks the
+// decoder: a child started from this big process directly would count
+// this process's pages in its own peak (Linux carries the high-water mark
+// across exec). All decoders pay time's millisecond.
+func (d decoder) run(path, memFile string) (string, time.Duration) {
+	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", memFile}, append(d.argv, path)...)...)
+	start := time.Now()
+	out, _ := cmd.Output()
+	return string(out), time.Since(start)
+}
+
+// blankPNG is a 1×1 white PNG.
+func blankPNG() []byte {
+	img := image.NewGray(image.Rect(0, 0, 1, 1))
+	img.Pix[0] = 0xff
+	var b bytes.Buffer
+	check(png.Encode(&b, img))
+	return b.Bytes()
 }
 
 // parseJSON reads `twofold scan --json`: one line per file.
