@@ -13,12 +13,9 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"image"
-	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -29,6 +26,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"twofold/internal/hostile"
 	"twofold/internal/qrcorpus"
 )
 
@@ -82,10 +80,11 @@ func main() {
 	// Start-up: what each decoder takes on an image with nothing to find,
 	// so the per-image figures below can be read as start-up plus work.
 	blank := filepath.Join(dir, "blank-1x1.png")
-	check(os.WriteFile(blank, blankPNG(), 0o644))
+	check(os.WriteFile(blank, hostile.PNG(1, 1, 8, 0), 0o644)) // one black pixel
+	wanted := func(d decoder) bool { return *only == "" || strings.HasPrefix(d.name, *only) }
 	startup := map[string]time.Duration{}
 	for _, d := range decoders {
-		if *only != "" && !strings.HasPrefix(d.name, *only) {
+		if !wanted(d) {
 			continue
 		}
 		d.run(blank, memFile) // into the page cache
@@ -102,7 +101,7 @@ func main() {
 	read := map[string]map[string]bool{}  // image -> decoder -> read it all
 	peak := map[string]map[string]int64{} // image -> decoder -> max RSS
 	for _, d := range decoders {
-		if *only != "" && !strings.HasPrefix(d.name, *only) {
+		if !wanted(d) {
 			continue
 		}
 		for _, im := range corpus {
@@ -172,8 +171,14 @@ func main() {
 	}
 	fmt.Println("Rate: images whose codes were all read exactly (negatives: nothing read).")
 	fmt.Printf("Union: images zbarimg (either mode) or ZXingReader reads; missed: of those, what Twofold does not read.\n")
+	up := func(name string) string { // "-" for a decoder -only left out, as in the table
+		if d, ok := startup[name]; ok {
+			return ms(d)
+		}
+		return "-"
+	}
 	fmt.Printf("Start-up (a 1×1 image, median of 9 runs): twofold %s, zbarimg %s, ZXingReader %s.\n",
-		ms(startup["twofold"]), ms(startup["zbarimg"]), ms(startup["ZXingReader"]))
+		up("twofold"), up("zbarimg"), up("ZXingReader"))
 	if len(missed) > 0 {
 		fmt.Printf("Missed: %s\n", strings.Join(missed, " "))
 	}
@@ -236,15 +241,6 @@ func (d decoder) run(path, memFile string) (string, time.Duration) {
 	start := time.Now()
 	out, _ := cmd.Output()
 	return string(out), time.Since(start)
-}
-
-// blankPNG is a 1×1 white PNG.
-func blankPNG() []byte {
-	img := image.NewGray(image.Rect(0, 0, 1, 1))
-	img.Pix[0] = 0xff
-	var b bytes.Buffer
-	check(png.Encode(&b, img))
-	return b.Bytes()
 }
 
 // parseJSON reads `twofold scan --json`: one line per file.
