@@ -9,7 +9,10 @@
 //     for anything that shows a per-second countdown
 //   - the same for Twofold "minimised" (its WM_STATE set to iconic, as a
 //     window manager does), when the codes must stop refreshing
-//   - resident memory at the end of the idle period
+//   - resident memory at the end of the idle period, also against the
+//     one-label window, and how much of each is the software renderer's
+//     LLVM library (Mesa compiles a shader variant the first time it draws
+//     with it: any window that draws text pays it)
 //
 // It needs an X display and an unlocked Secret Service (the vault's key
 // goes to the keyring): scripts/bench-gui.sh starts both and runs it.
@@ -83,7 +86,8 @@ func main() {
 	b0, k0, t0 := cpu(b), cpu(k), cpu(t)
 	time.Sleep(*idle)
 	bCPU, kCPU, tCPU := cpu(b)-b0, cpu(k)-k0, cpu(t)-t0
-	bRSS, tRSS := rss(b), rss(t)
+	bRSS, kRSS, tRSS := rss(b), rss(k), rss(t)
+	bLLVM, kLLVM, tLLVM := llvmRSS(b), llvmRSS(k), llvmRSS(t)
 
 	// Minimised: the window manager's WM_STATE = IconicState.
 	setIconic(x, tw)
@@ -104,6 +108,8 @@ func main() {
 	fmt.Fprintf(w, "  vs a window changing one label a second\t%s\t%s\t%.2fx\n", pct(kCPU), pct(tCPU), ratio(tCPU, kCPU))
 	fmt.Fprintf(w, "CPU while minimised\t%s\t%s\t%.2fx\n", pct(bMin), pct(tMin), ratio(tMin, bMin))
 	fmt.Fprintf(w, "resident memory\t%d MB\t%d MB\t%+d MB\n", bRSS>>20, tRSS>>20, (tRSS-bRSS)>>20)
+	fmt.Fprintf(w, "  vs a window changing one label a second\t%d MB\t%d MB\t%+d MB\n", kRSS>>20, tRSS>>20, (tRSS-kRSS)>>20)
+	fmt.Fprintf(w, "  of which the software renderer's LLVM\t%d / %d MB\t%d MB\t%+d / %+d MB\n", bLLVM>>20, kLLVM>>20, tLLVM>>20, (tLLVM-bLLVM)>>20, (tLLVM-kLLVM)>>20)
 	w.Flush()
 }
 
@@ -227,6 +233,27 @@ func rss(cmd *exec.Cmd) int64 {
 		}
 	}
 	return 0
+}
+
+// llvmRSS is the resident part of the LLVM library's mappings (Mesa's
+// software renderer compiles each shader variant with it the first time
+// it draws with it), from /proc/PID/smaps: 0 with a hardware driver.
+func llvmRSS(cmd *exec.Cmd) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", cmd.Process.Pid))
+	check(err)
+	var total int64
+	inLLVM := false
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":"):
+			inLLVM = len(f) >= 6 && strings.Contains(f[5], "libLLVM")
+		case inLLVM && len(f) == 3 && f[0] == "Rss:":
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			total += kb << 10
+		}
+	}
+	return total
 }
 
 func median(d []time.Duration) time.Duration {
