@@ -246,9 +246,10 @@ func llvmRSS(cmd *exec.Cmd) int64 {
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
 		switch {
-		case len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":"):
+		case len(f) == 0:
+		case !strings.HasSuffix(f[0], ":"): // a mapping's header: its path is the 6th field
 			inLLVM = len(f) >= 6 && strings.Contains(f[5], "libLLVM")
-		case inLLVM && len(f) == 3 && f[0] == "Rss:":
+		case inLLVM && f[0] == "Rss:" && len(f) >= 2:
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
 			total += kb << 10
 		}
